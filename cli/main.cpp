@@ -1,0 +1,46 @@
+// idx: the command-line front end. Parses arguments, runs one command, and
+// maps its result to ripgrep's exit codes: 0 found, 1 nothing, 2 error.
+#include <csignal>
+#include <cstdio>
+
+#include <CLI/CLI.hpp>
+
+#include "files_command.h"
+#include "search_command.h"
+
+#ifndef IDX_VERSION
+#define IDX_VERSION "0.0.0"
+#endif
+
+int main(int argc, char** argv) {
+    std::signal(SIGPIPE, SIG_IGN);  // a closed pipe is handled as EPIPE by Output
+
+    CLI::App app("idx: a codebase indexer and search engine for people and LLM agents", "idx");
+    app.set_version_flag("-V,--version", "idx " IDX_VERSION);
+    app.require_subcommand(0, 1);
+    app.footer(
+        "Examples:\n"
+        "  idx files -t c                 list the C files ripgrep would search\n"
+        "  idx search 'spin_lock\\w*' -t c    search like rg, ripgrep's output and exit codes\n"
+        "  idx files --type-list          the file types -t and -T accept\n");
+
+    idx::cli::FilesCommand files(app);
+    idx::cli::SearchCommand search(app);
+
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::CallForHelp& e) {
+        return app.exit(e);
+    } catch (const CLI::CallForAllHelp& e) {
+        return app.exit(e);
+    } catch (const CLI::CallForVersion& e) {
+        return app.exit(e);
+    } catch (const CLI::ParseError& e) {
+        std::fprintf(stderr, "idx: error: %s\n", e.what());
+        return 2;
+    }
+    if (files.selected()) return files.run();
+    if (search.selected()) return search.run();
+    std::fputs(app.help().c_str(), stdout);
+    return 0;
+}

@@ -1,0 +1,21 @@
+#include "output.h"
+
+#include <unistd.h>
+
+#include <cerrno>
+
+namespace idx::cli {
+
+void Output::write_all(std::string_view s) {
+    while (!s.empty() && !closed_) {
+        ssize_t n = ::write(fd_, s.data(), s.size());
+        if (n < 0) {
+            if (errno == EINTR) continue;
+            closed_ = true;  // EPIPE or a dead descriptor: nothing more can be shown
+            return;
+        }
+        s.remove_prefix(static_cast<size_t>(n));
+    }
+}
+
+}  // namespace idx::cli

@@ -1,0 +1,178 @@
+#include "search_command.h"
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <fstream>
+#include <mutex>
+
+#include "indexer/path_order.h"
+#include "output.h"
+#include "search/searcher.h"
+
+namespace idx::cli {
+namespace {
+
+struct PrintStyle {
+    bool with_filename = true;
+    bool line_number = false;
+    bool heading = false;
+    bool files_only = false;
+    bool count = false;
+    bool quiet = false;
+};
+
+// ripgrep's standard, count and files printers (no colour yet).
+class PrintingSink final : public search::SearchSink {
+public:
+    PrintingSink(Output& out, PrintStyle style, bool sorted) : out_(out), style_(style), sorted_(sorted) {}
+
+    void on_file(search::FileMatches&& m) override {
+        if (style_.quiet) return;
+        if (sorted_) {
+            std::lock_guard lock(mu_);
+            pending_.push_back(std::move(m));
+            return;
+        }
+        std::string text = format(m);
+        std::lock_guard lock(mu_);
+        write_group(text);
+    }
+
+    void on_error(const Error& error, bool) override {
+        std::lock_guard lock(mu_);
+        std::fprintf(stderr, "%s\n", error.message.c_str());
+    }
+
+    void finish() {
+        std::sort(pending_.begin(), pending_.end(),
+                  [](const auto& a, const auto& b) { return indexer::path_less(a.path, b.path); });
+        for (const auto& m : pending_) write_group(format(m));
+        out_.flush();
+    }
+
+private:
+    void write_group(const std::string& text) {
+        if (style_.heading && !style_.files_only && !style_.count && wrote_any_) out_.write("\n");
+        out_.write(text);
+        wrote_any_ = true;
+    }
+
+    std::string format(const search::FileMatches& m) const {
+        std::string s;
+        if (style_.files_only) return m.path + "\n";
+        if (style_.count) {
+            if (style_.with_filename) s += m.path + ":";
+            return s + std::to_string(m.lines.size()) + "\n";
+        }
+        if (style_.heading && style_.with_filename) s += m.path + "\n";
+        for (const auto& line : m.lines) {
+            if (style_.with_filename && !style_.heading) s += m.path + ":";
+            if (style_.line_number) s += std::to_string(line.number) + ":";
+            s += line.text;
+            s += '\n';
+        }
+        return s;
+    }
+
+    Output& out_;
+    PrintStyle style_;
+    bool sorted_;
+    bool wrote_any_ = false;
+    std::mutex mu_;
+    std::vector<search::FileMatches> pending_;
+};
+
+}  // namespace
+
+SearchCommand::SearchCommand(CLI::App& parent) {
+    cmd_ = parent.add_subcommand("search", "Search file contents for a regex, like rg");
+    cmd_->add_option("args", positional_, "PATTERN, then files or directories (default: current directory)")
+        ->type_name("PATTERN [PATH...]");
+    cmd_->add_option("-e,--regexp", regexps_, "A pattern to search for (repeatable)")->allow_extra_args(false);
+    cmd_->add_option("-f,--file", pattern_file_, "Read patterns from FILE, one per line");
+    cmd_->add_flag("-i,--ignore-case", ignore_case_, "Case-insensitive search");
+    cmd_->add_flag("-S,--smart-case", smart_case_, "Case-insensitive unless the pattern has an uppercase letter");
+    cmd_->add_flag("-s,--case-sensitive", case_sensitive_, "Case-sensitive search (the default)");
+    cmd_->add_flag("-F,--fixed-strings", fixed_, "Treat patterns as literal strings");
+    cmd_->add_flag("-w,--word-regexp", word_, "Only whole-word matches");
+    cmd_->add_flag("-x,--line-regexp", line_, "Only whole-line matches");
+    cmd_->add_flag("-v,--invert-match", invert_, "Select non-matching lines");
+    cmd_->add_flag("-n,--line-number", line_number_, "Show line numbers (default on a terminal)");
+    cmd_->add_flag("-N,--no-line-number", no_line_number_, "Hide line numbers");
+    cmd_->add_flag("--heading", heading_, "Group matches under each file name (default on a terminal)");
+    cmd_->add_flag("--no-heading", no_heading_, "Prefix every line with its file name");
+    cmd_->add_flag("-l,--files-with-matches", files_with_matches_, "Print only the names of matching files");
+    cmd_->add_flag("-c,--count", count_, "Print the number of matching lines per file");
+    cmd_->add_flag("-q,--quiet", quiet_, "Print nothing; exit 0 on the first match");
+    cmd_->add_option("--sort", sort_, "Sort results: 'path' or 'none'")->check(CLI::IsMember({"path", "none"}));
+    walk_.add_to(*cmd_);
+    cmd_->footer(
+        "Examples:\n"
+        "  idx search 'struct \\w+_operations \\{' -t c\n"
+        "  idx search -i -w 'todo' src --sort path\n");
+}
+
+int SearchCommand::run() {
+    search::SearchRequest req;
+    std::vector<std::string> paths = positional_;
+    req.patterns = regexps_;
+    if (!pattern_file_.empty()) {
+        std::ifstream in(pattern_file_, std::ios::binary);
+        if (!in) {
+            std::fprintf(stderr, "idx search: %s: cannot read pattern file\n", pattern_file_.c_str());
+            return 2;
+        }
+        for (std::string line; std::getline(in, line);) req.patterns.push_back(line);
+    }
+    if (regexps_.empty() && pattern_file_.empty()) {
+        if (paths.empty()) {
+            std::fprintf(stderr, "idx search: error: no pattern given (usage: idx search PATTERN [PATH...])\n");
+            return 2;
+        }
+        req.patterns.push_back(paths.front());
+        paths.erase(paths.begin());
+    }
+    req.case_insensitive = ignore_case_ && !case_sensitive_;
+    req.smart_case = smart_case_ && !case_sensitive_ && !ignore_case_;
+    req.fixed_strings = fixed_;
+    req.word = word_;
+    req.line = line_;
+    req.invert = invert_;
+
+    auto walk = walk_.to_options();
+    if (!walk) {
+        std::fprintf(stderr, "idx search: %s\n", walk.error().message.c_str());
+        return 2;
+    }
+    walk->paths = paths;
+
+    const bool tty = ::isatty(STDOUT_FILENO) != 0;
+    PrintStyle style;
+    bool single_file = false;
+    if (paths.size() == 1) {
+        struct stat st {};
+        single_file = ::stat(paths[0].c_str(), &st) == 0 && !S_ISDIR(st.st_mode);
+    }
+    style.with_filename = !single_file;
+    style.line_number = no_line_number_ ? false : (line_number_ || tty);
+    style.heading = no_heading_ ? false : (heading_ || tty);
+    style.files_only = files_with_matches_;
+    style.count = count_;
+    style.quiet = quiet_;
+
+    Output out(STDOUT_FILENO);
+    PrintingSink sink(out, style, sort_ == "path");
+    auto stats = search::search(req, *walk, sink);
+    if (!stats) {
+        std::fprintf(stderr, "idx search: %s\n", stats.error().message.c_str());
+        return 2;
+    }
+    sink.finish();
+    if (stats->files_matched > 0 && (quiet_ || stats->errors == 0)) return 0;
+    return stats->errors > 0 ? 2 : 1;
+}
+
+}  // namespace idx::cli

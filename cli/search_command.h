@@ -1,0 +1,29 @@
+// `idx search [OPTIONS] PATTERN [PATH...]`: ripgrep's flags, output and exit codes.
+#pragma once
+
+#include <CLI/CLI.hpp>
+#include <string>
+#include <vector>
+
+#include "search/search_request.h"
+#include "walk_flags.h"
+
+namespace idx::cli {
+
+class SearchCommand {
+public:
+    explicit SearchCommand(CLI::App& parent);
+    bool selected() const { return cmd_->parsed(); }
+    int run();  // 0 match, 1 none, 2 error
+
+private:
+    CLI::App* cmd_;
+    WalkFlags walk_;
+    std::vector<std::string> positional_, regexps_;
+    std::string pattern_file_, sort_;
+    bool ignore_case_ = false, smart_case_ = false, case_sensitive_ = false, fixed_ = false, word_ = false;
+    bool line_ = false, invert_ = false, line_number_ = false, no_line_number_ = false;
+    bool heading_ = false, no_heading_ = false, files_with_matches_ = false, count_ = false, quiet_ = false;
+};
+
+}  // namespace idx::cli

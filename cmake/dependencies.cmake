@@ -1,0 +1,10 @@
+# Every dependency comes from a Debian 12 package (see scripts/bootstrap.sh).
+find_package(PkgConfig REQUIRED)
+find_package(Threads REQUIRED)
+find_package(TBB CONFIG REQUIRED)
+find_package(CLI11 CONFIG REQUIRED)
+find_package(simdjson CONFIG REQUIRED)
+pkg_check_modules(HS REQUIRED IMPORTED_TARGET libhs)
+if(IDX_BUILD_TESTS)
+  find_package(doctest CONFIG REQUIRED)
+endif()

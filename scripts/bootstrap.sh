@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# bootstrap.sh: install what idx needs to build and test, and nothing twice.
+#
+# - Debian 12 packages, with apt-get, only those not yet installed.
+# - The pinned tree-sitter runtime and grammars, with `npm ci` from
+#   grammars/package-lock.json, only when the lockfile changed.
+# Safe to run again: a second run installs nothing.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+log() { printf 'bootstrap: %s\n' "$*" >&2; }
+
+SUDO=
+if [[ $(id -u) -ne 0 ]]; then SUDO=sudo; fi
+
+# Build, libraries, and the tools the tests and benchmarks compare against.
+PACKAGES=(
+    build-essential cmake ninja-build pkg-config git ca-certificates util-linux
+    libtbb-dev libsqlite3-dev sqlite3 libcurl4-openssl-dev libsimdjson-dev doctest-dev libcli11-dev
+    libfmt-dev libroaring-dev libxxhash-dev libpcre2-dev
+    ripgrep hyperfine universal-ctags global codesearch
+)
+# Hyperscan's maintained fork; libhyperscan-dev (same API) conflicts with it
+# and is accepted when already present.
+if ! dpkg-query -W -f='${Status}' libhyperscan-dev 2>/dev/null | grep -q 'install ok installed'; then
+    PACKAGES+=(libvectorscan-dev)
+fi
+# Node.js and npm fetch the grammars. Any npm on PATH will do (some images
+# ship NodeSource's nodejs, which conflicts with Debian's npm package).
+if ! command -v npm >/dev/null 2>&1; then PACKAGES+=(nodejs npm); fi
+
+missing=()
+for p in "${PACKAGES[@]}"; do
+    if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed'; then missing+=("$p"); fi
+done
+if ((${#missing[@]})); then
+    log "installing: ${missing[*]}"
+    $SUDO apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
+else
+    log "Debian packages: all present"
+fi
+
+# Grammars: reinstall only when the lockfile differs from the one installed.
+want=$(sha256sum grammars/package-lock.json | cut -d' ' -f1)
+stamp=grammars/node_modules/.idx-lock-sha256
+if [[ ! -f $stamp || $(cat "$stamp") != "$want" ]]; then
+    log "fetching grammars with npm ci"
+    (cd grammars && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error) >&2
+    echo "$want" > "$stamp"
+else
+    log "grammars: up to date"
+fi

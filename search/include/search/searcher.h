@@ -1,0 +1,45 @@
+// search(): walks the tree and reports the matching lines of every file.
+//
+// This is the scanning path (no index yet). Results are pushed into a
+// SearchSink from worker threads, one call per file with at least one
+// selected line; the sink must synchronise itself.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "common/expected.h"
+#include "indexer/walk_options.h"
+#include "search/search_request.h"
+
+namespace idx::search {
+
+struct MatchedLine {
+    uint64_t number = 0;  // 1-based
+    std::string text;     // without the line terminator
+};
+
+struct FileMatches {
+    std::string path;
+    std::vector<MatchedLine> lines;
+};
+
+class SearchSink {
+public:
+    virtual ~SearchSink() = default;
+    virtual void on_file(FileMatches&& matches) = 0;
+    virtual void on_error(const Error& error, bool fatal) = 0;
+};
+
+struct SearchStats {
+    uint64_t files_searched = 0;
+    uint64_t files_matched = 0;
+    uint64_t lines_matched = 0;
+    uint64_t binary_skipped = 0;
+    uint64_t errors = 0;
+};
+
+Expected<SearchStats> search(const SearchRequest& request, const indexer::WalkOptions& walk, SearchSink& sink);
+
+}  // namespace idx::search

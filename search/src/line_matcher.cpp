@@ -1,0 +1,162 @@
+#include "search/line_matcher.h"
+
+#include <simdjson.h>
+
+#include <algorithm>
+#include <cctype>
+#include <cstring>
+#include <string>
+#include <vector>
+
+namespace idx::search {
+namespace {
+
+std::string wrap(const SearchRequest& r, std::string_view pattern) {
+    std::string p = r.fixed_strings ? escape_regex(pattern) : std::string(pattern);
+    if (r.line) return "^(?:" + p + ")$";
+    if (r.word) return "(?:^|\\W)(?:" + p + ")(?:$|\\W)";
+    return p;
+}
+
+Expected<HsDatabase> compile_db(const std::vector<std::string>& patterns, unsigned flags) {
+    std::vector<const char*> exprs;
+    std::vector<unsigned> fl(patterns.size(), flags);
+    std::vector<unsigned> ids(patterns.size());
+    for (size_t i = 0; i < patterns.size(); ++i) {
+        exprs.push_back(patterns[i].c_str());
+        ids[i] = static_cast<unsigned>(i);
+    }
+    hs_database_t* db = nullptr;
+    hs_compile_error_t* raw_err = nullptr;
+    hs_error_t rc = hs_compile_multi(exprs.data(), fl.data(), ids.data(), static_cast<unsigned>(exprs.size()),
+                                     HS_MODE_BLOCK, nullptr, &db, &raw_err);
+    HsCompileError err(raw_err);
+    if (rc != HS_SUCCESS) {
+        std::string msg = err ? err->message : "unknown error";
+        std::string where;
+        if (err && err->expression >= 0 && static_cast<size_t>(err->expression) < patterns.size()) {
+            where = " in '" + patterns[static_cast<size_t>(err->expression)] + "'";
+        }
+        return Error::invalid("regex parse error" + where + ": " + msg);
+    }
+    return HsDatabase(db);
+}
+
+struct ScanState {
+    const char* base;
+    size_t size;
+    std::vector<std::pair<size_t, size_t>>* candidates;  // (line start, line end)
+    size_t last_start, last_end;  // the last candidate line; events inside it add nothing
+    bool have_last;
+};
+
+// Adds the line containing byte `at` as a candidate, once.
+void add_line_at(ScanState* s, size_t at) {
+    if (s->have_last && at >= s->last_start && at < s->last_end) return;
+    const void* nl_before = at == 0 ? nullptr : ::memrchr(s->base, '\n', at);
+    size_t start = nl_before ? static_cast<size_t>(static_cast<const char*>(nl_before) - s->base) + 1 : 0;
+    const void* nl_after = ::memchr(s->base + at, '\n', s->size - at);
+    size_t end = nl_after ? static_cast<size_t>(static_cast<const char*>(nl_after) - s->base) : s->size;
+    s->candidates->emplace_back(start, end);
+    s->last_start = start;
+    s->last_end = end + 1;
+    s->have_last = true;
+}
+
+// Without start offsets, a match is known only by its end. The byte before
+// the end is on the matching line; when that byte is a '\n', the match may
+// also be an empty one at the start of the next line, so both are candidates.
+int on_match(unsigned, unsigned long long, unsigned long long to, unsigned, void* ctx) {
+    auto* s = static_cast<ScanState*>(ctx);
+    const size_t pos = static_cast<size_t>(to);
+    if (s->size == 0) return 0;
+    if (pos > 0) add_line_at(s, pos - 1);
+    if ((pos == 0 || s->base[pos - 1] == '\n') && pos < s->size) add_line_at(s, pos);
+    return 0;
+}
+
+int stop_on_match(unsigned, unsigned long long, unsigned long long, unsigned, void* ctx) {
+    *static_cast<bool*>(ctx) = true;
+    return 1;  // stop scanning
+}
+
+}  // namespace
+
+std::string escape_regex(std::string_view literal) {
+    std::string out;
+    for (char c : literal) {
+        if (std::strchr("\\.+*?()|[]{}^$#&-~ ", c) != nullptr && c != '\0') out += '\\';
+        out += c;
+    }
+    return out;
+}
+
+bool has_uppercase_literal(std::string_view p) {
+    for (size_t i = 0; i < p.size(); ++i) {
+        if (p[i] == '\\') {
+            ++i;  // an escape such as \W or \S names a class, not a letter
+            continue;
+        }
+        if (std::isupper(static_cast<unsigned char>(p[i]))) return true;
+    }
+    return false;
+}
+
+Expected<LineMatcher> LineMatcher::compile(const SearchRequest& r) {
+    if (r.patterns.empty()) return Error::invalid("no pattern given");
+    bool caseless = r.case_insensitive;
+    if (r.smart_case && !r.case_insensitive) {
+        caseless = true;
+        for (const auto& p : r.patterns) {
+            if (has_uppercase_literal(p)) caseless = false;
+        }
+    }
+    std::vector<std::string> exprs;
+    for (const auto& p : r.patterns) exprs.push_back(wrap(r, p));
+    unsigned flags = HS_FLAG_MULTILINE | HS_FLAG_ALLOWEMPTY | (caseless ? HS_FLAG_CASELESS : 0);
+    auto utf8 = compile_db(exprs, flags | HS_FLAG_UTF8 | HS_FLAG_UCP);
+    if (!utf8) return std::move(utf8).error();
+    auto bytes = compile_db(exprs, flags);
+    if (!bytes) return std::move(bytes).error();
+    LineMatcher m;
+    m.utf8_ = std::make_shared<HsDatabase>(std::move(*utf8));
+    m.bytes_ = std::make_shared<HsDatabase>(std::move(*bytes));
+    return m;
+}
+
+Expected<LineMatcher::Scratch> LineMatcher::make_scratch() const {
+    Scratch s;
+    hs_scratch_t* a = nullptr;
+    hs_scratch_t* b = nullptr;
+    if (hs_alloc_scratch(utf8_->get(), &a) != HS_SUCCESS) return Error::io("cannot allocate Hyperscan scratch");
+    s.utf8_.reset(a);
+    if (hs_alloc_scratch(bytes_->get(), &b) != HS_SUCCESS) return Error::io("cannot allocate Hyperscan scratch");
+    s.bytes_.reset(b);
+    return s;
+}
+
+bool LineMatcher::for_each_line(std::string_view buf, Scratch& scratch,
+                                const std::function<void(size_t, size_t)>& on_line) const {
+    const bool utf8 = simdjson::validate_utf8(buf.data(), buf.size());
+    const hs_database_t* db = utf8 ? utf8_->get() : bytes_->get();
+    hs_scratch_t* sc = utf8 ? scratch.utf8_.get() : scratch.bytes_.get();
+
+    std::vector<std::pair<size_t, size_t>> candidates;
+    ScanState st{buf.data(), buf.size(), &candidates, 0, 0, false};
+    if (hs_scan(db, buf.data(), static_cast<unsigned>(buf.size()), 0, sc, on_match, &st) != HS_SUCCESS) {
+        return false;
+    }
+    // Hyperscan does not promise offset order across patterns.
+    std::sort(candidates.begin(), candidates.end());
+    candidates.erase(std::unique(candidates.begin(), candidates.end()), candidates.end());
+    // A match may have crossed a line break (\s, [^x]); confirm each line alone.
+    for (auto [start, end] : candidates) {
+        bool hit = false;
+        hs_error_t rc = hs_scan(db, buf.data() + start, static_cast<unsigned>(end - start), 0, sc, stop_on_match, &hit);
+        if (rc != HS_SUCCESS && rc != HS_SCAN_TERMINATED) return false;
+        if (hit) on_line(start, end - start);
+    }
+    return true;
+}
+
+}  // namespace idx::search
