@@ -71,8 +71,9 @@ private:
 
 }  // namespace
 
-FilesCommand::FilesCommand(CLI::App& parent) {
+FilesCommand::FilesCommand(CLI::App& parent, bool with_options) {
     cmd_ = parent.add_subcommand("files", "List the files idx would search (like rg --files)");
+    if (!with_options) return;
     cmd_->add_option("path", paths_, "Files or directories to walk (default: current directory)")->type_name("PATH");
     cmd_->add_option("--sort", sort_, "Sort output: 'path' or 'none'")->check(CLI::IsMember({"path", "none"}));
     cmd_->add_flag("-0,--null", null_, "End each path with NUL instead of a newline");

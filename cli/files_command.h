@@ -11,7 +11,8 @@ namespace idx::cli {
 
 class FilesCommand {
 public:
-    explicit FilesCommand(CLI::App& parent);
+    // Declares the subcommand; its options only when `with_options`.
+    FilesCommand(CLI::App& parent, bool with_options);
     bool selected() const { return cmd_->parsed(); }
     // Returns the process exit code (0 some files, 1 none, 2 errors).
     int run();

@@ -87,8 +87,9 @@ private:
 
 }  // namespace
 
-SearchCommand::SearchCommand(CLI::App& parent) {
+SearchCommand::SearchCommand(CLI::App& parent, bool with_options) {
     cmd_ = parent.add_subcommand("search", "Search file contents for a regex, like rg");
+    if (!with_options) return;
     cmd_->add_option("args", positional_, "PATTERN, then files or directories (default: current directory)")
         ->type_name("PATTERN [PATH...]");
     cmd_->add_option("-e,--regexp", regexps_, "A pattern to search for (repeatable)")->allow_extra_args(false);

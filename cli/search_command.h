@@ -12,7 +12,8 @@ namespace idx::cli {
 
 class SearchCommand {
 public:
-    explicit SearchCommand(CLI::App& parent);
+    // Declares the subcommand; its options only when `with_options`.
+    SearchCommand(CLI::App& parent, bool with_options);
     bool selected() const { return cmd_->parsed(); }
     int run();  // 0 match, 1 none, 2 error
 

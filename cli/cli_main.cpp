@@ -1,10 +1,13 @@
-// idx: the command-line front end. Parses arguments, runs one command, and
-// maps its result to ripgrep's exit codes: 0 found, 1 nothing, 2 error.
+// idx_cli_main: the command-line front end, loaded by cli/launcher.c. Parses
+// arguments, runs one command, and maps its result to ripgrep's exit codes:
+// 0 found, 1 nothing, 2 error.
 #include <csignal>
 #include <cstdio>
+#include <string>
 
 #include <CLI/CLI.hpp>
 
+#include "chosen_subcommand.h"
 #include "files_command.h"
 #include "search_command.h"
 
@@ -12,7 +15,7 @@
 #define IDX_VERSION "0.0.0"
 #endif
 
-int main(int argc, char** argv) {
+extern "C" __attribute__((visibility("default"))) int idx_cli_main(int argc, char** argv) {
     std::signal(SIGPIPE, SIG_IGN);  // a closed pipe is handled as EPIPE by Output
 
     CLI::App app("idx: a codebase indexer and search engine for people and LLM agents", "idx");
@@ -24,8 +27,11 @@ int main(int argc, char** argv) {
         "  idx search 'spin_lock\\w*' -t c    search like rg, ripgrep's output and exit codes\n"
         "  idx files --type-list          the file types -t and -T accept\n");
 
-    idx::cli::FilesCommand files(app);
-    idx::cli::SearchCommand search(app);
+    // Only the chosen subcommand declares its options: start-up stays as
+    // cheap as `rg --version` (CLI11 option objects are not free).
+    const std::string chosen = idx::cli::chosen_subcommand(argc, argv);
+    idx::cli::FilesCommand files(app, chosen == "files");
+    idx::cli::SearchCommand search(app, chosen == "search");
 
     try {
         app.parse(argc, argv);
