@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cstdio>
 #include <fstream>
 #include <mutex>
@@ -30,7 +31,10 @@ public:
     PrintingSink(Output& out, PrintStyle style, bool sorted) : out_(out), style_(style), sorted_(sorted) {}
 
     void on_file(search::FileMatches&& m) override {
-        if (style_.quiet) return;
+        if (style_.quiet) {
+            reported_ = true;
+            return;
+        }
         if (sorted_) {
             std::lock_guard lock(mu_);
             pending_.push_back(std::move(m));
@@ -46,6 +50,10 @@ public:
         std::fprintf(stderr, "%s\n", error.message.c_str());
     }
 
+    // Whether any file was reported: ripgrep's exit status counts a file
+    // as matching only when its printer reported it.
+    bool reported() const { return reported_; }
+
     void finish() {
         std::sort(pending_.begin(), pending_.end(),
                   [](const auto& a, const auto& b) { return indexer::path_less(a.path, b.path); });
@@ -55,6 +63,8 @@ public:
 
 private:
     void write_group(const std::string& text) {
+        if (text.empty()) return;  // e.g. -c on a binary file ripgrep gave up on
+        reported_ = true;
         if (style_.heading && !style_.files_only && !style_.count && wrote_any_) out_.write("\n");
         out_.write(text);
         wrote_any_ = true;
@@ -63,9 +73,11 @@ private:
     std::string format(const search::FileMatches& m) const {
         std::string s;
         if (style_.files_only) return m.path + "\n";
+        const bool quit_binary = m.binary_offset && !m.binary_match;
         if (style_.count) {
+            if (quit_binary || (m.lines.empty() && m.binary_rest_lines == 0)) return s;  // ripgrep stays silent
             if (style_.with_filename) s += m.path + ":";
-            return s + std::to_string(m.lines.size()) + "\n";
+            return s + std::to_string(m.lines.size() + m.binary_rest_lines) + "\n";
         }
         if (style_.heading && style_.with_filename) s += m.path + "\n";
         for (const auto& line : m.lines) {
@@ -74,6 +86,15 @@ private:
             s += line.text;
             s += '\n';
         }
+        if (m.binary_offset) {
+            const std::string prefix = style_.with_filename && !style_.heading ? m.path + ": " : "";
+            const std::string where = "(found \"\\0\" byte around offset " + std::to_string(*m.binary_offset) + ")";
+            if (m.binary_match) {
+                s += prefix + "binary file matches " + where + "\n";
+            } else if (!m.lines.empty()) {
+                s += prefix + "WARNING: stopped searching binary file after match " + where + "\n";
+            }
+        }
         return s;
     }
 
@@ -81,6 +102,7 @@ private:
     PrintStyle style_;
     bool sorted_;
     bool wrote_any_ = false;
+    std::atomic<bool> reported_{false};
     std::mutex mu_;
     std::vector<search::FileMatches> pending_;
 };
@@ -172,7 +194,7 @@ int SearchCommand::run() {
         return 2;
     }
     sink.finish();
-    if (stats->files_matched > 0 && (quiet_ || stats->errors == 0)) return 0;
+    if (sink.reported() && (quiet_ || stats->errors == 0)) return 0;
     return stats->errors > 0 ? 2 : 1;
 }
 

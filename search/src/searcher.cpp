@@ -10,6 +10,7 @@
 #include <tbb/enumerable_thread_specific.h>
 
 #include "common/unique_handle.h"
+#include "indexer/binary_detection.h"
 #include "indexer/walker.h"
 #include "search/line_matcher.h"
 
@@ -59,14 +60,20 @@ public:
             return;
         }
         searched_.fetch_add(1, std::memory_order_relaxed);
-        const std::string& buf = local.buf;
-        // Binary files (a NUL byte) are skipped; see the search issue for
-        // ripgrep's finer rules, which this scanner does not yet follow.
-        if (std::memchr(buf.data(), '\0', buf.size()) != nullptr) {
-            binary_.fetch_add(1, std::memory_order_relaxed);
+        FileMatches fm;
+        std::string_view buf = local.buf;
+        const std::string_view whole = buf;
+        // Binary files: ripgrep searches only the part read before the
+        // buffer that brought in the first NUL (see binary_detection.h).
+        if (e.is_explicit && mmap_mode_ && std::memchr(buf.data(), '\0', buf.size()) != nullptr) {
+            search_mapped_binary(buf, *local.scratch, std::move(e.path));
             return;
         }
-        FileMatches fm;
+        const auto cutoff = indexer::binary_cutoff(buf);
+        if (cutoff) {
+            binary_.fetch_add(1, std::memory_order_relaxed);
+            buf = buf.substr(0, cutoff->searched_bytes);
+        }
         size_t line_no = 1, counted_to = 0;
         auto emit = [&](size_t off, size_t len) {
             line_no += static_cast<size_t>(std::count(buf.data() + counted_to, buf.data() + off, '\n'));
@@ -96,7 +103,17 @@ public:
             on_error(Error::io(e.path + ": Hyperscan scan failed"), true);
             return;
         }
-        if (fm.lines.empty()) return;
+        if (cutoff && e.is_explicit && !req_.invert) {
+            // A file named by the user is searched further (ripgrep's
+            // "convert" mode, NUL read as a line break); a match past the
+            // cutoff is only announced.
+            std::string rest(whole.substr(cutoff->searched_bytes));
+            std::replace(rest.begin(), rest.end(), '\0', '\n');
+            matcher_.for_each_line(rest, *local.scratch, [&](size_t, size_t) { ++fm.binary_rest_lines; });
+            fm.binary_match = fm.binary_rest_lines > 0;
+        }
+        if (fm.lines.empty() && !fm.binary_match) return;
+        if (cutoff) fm.binary_offset = cutoff->nul_offset;
         matched_.fetch_add(1, std::memory_order_relaxed);
         lines_.fetch_add(fm.lines.size(), std::memory_order_relaxed);
         fm.path = std::move(e.path);
@@ -107,6 +124,42 @@ public:
         if (fatal) errors_.fetch_add(1, std::memory_order_relaxed);
         out_.on_error(error, fatal);
     }
+
+    // ripgrep memory-maps up to 10 files named on the command line (when
+    // every path is a file); binary detection then looks at the first 64 KiB
+    // and at each matching line only. The first sign of binary data stops
+    // the search with a "binary file matches" notice.
+    void search_mapped_binary(std::string_view buf, LineMatcher::Scratch& scratch, std::string path) {
+        constexpr size_t kHead = 64 * 1024;
+        FileMatches fm;
+        const void* head_nul = std::memchr(buf.data(), '\0', std::min(buf.size(), kHead));
+        size_t line_no = 1, counted_to = 0;
+        bool stop = false;
+        matcher_.for_each_line(buf, scratch, [&](size_t off, size_t len) {
+            if (stop) {
+                ++fm.binary_rest_lines;  // only -c reports these
+                return;
+            }
+            const void* nul = head_nul ? head_nul : std::memchr(buf.data() + off, '\0', len);
+            if (nul != nullptr) {
+                fm.binary_offset = static_cast<uint64_t>(static_cast<const char*>(nul) - buf.data());
+                fm.binary_match = true;
+                fm.binary_rest_lines = 1;
+                stop = true;
+                return;
+            }
+            line_no += static_cast<size_t>(std::count(buf.data() + counted_to, buf.data() + off, '\n'));
+            counted_to = off;
+            fm.lines.push_back({line_no, std::string(buf.data() + off, len)});
+        });
+        if (fm.lines.empty() && !fm.binary_match) return;
+        matched_.fetch_add(1, std::memory_order_relaxed);
+        lines_.fetch_add(fm.lines.size(), std::memory_order_relaxed);
+        fm.path = std::move(path);
+        out_.on_file(std::move(fm));
+    }
+
+    void set_mmap_mode(bool on) { mmap_mode_ = on; }
 
     SearchStats stats() const {
         return {searched_.load(), matched_.load(), lines_.load(), binary_.load(), errors_.load()};
@@ -121,6 +174,7 @@ private:
     const LineMatcher& matcher_;
     SearchSink& out_;
     tbb::enumerable_thread_specific<Local> local_;
+    bool mmap_mode_ = false;
     std::atomic<uint64_t> searched_{0}, matched_{0}, lines_{0}, binary_{0}, errors_{0};
 };
 
@@ -130,6 +184,13 @@ Expected<SearchStats> search(const SearchRequest& request, const indexer::WalkOp
     auto matcher = LineMatcher::compile(request);
     if (!matcher) return std::move(matcher).error();
     SearchingWalkSink walk_sink(request, *matcher, sink);
+    // ripgrep 13's mmap choice: at most 10 paths, all of them files.
+    bool all_files = !walk.paths.empty() && walk.paths.size() <= 10;
+    for (const auto& p : walk.paths) {
+        struct stat st {};
+        all_files = all_files && ::stat(p.c_str(), &st) == 0 && S_ISREG(st.st_mode);
+    }
+    walk_sink.set_mmap_mode(all_files);
     auto ws = indexer::walk(walk, walk_sink);
     if (!ws) return std::move(ws).error();
     SearchStats s = walk_sink.stats();

@@ -25,7 +25,8 @@ inline std::vector<std::string> isolated_env(const TempTree& t) {
 inline RgPair run_both(const TempTree& t, const std::vector<std::string>& args, const std::string& cwd_rel = "",
                        const std::string& rg_subcommand = "--files", const std::string& idx_subcommand = "files") {
     std::string cwd = cwd_rel.empty() ? t.root() : t.path(cwd_rel);
-    std::vector<std::string> rg_argv{"rg", rg_subcommand};
+    std::vector<std::string> rg_argv{"rg"};
+    if (!rg_subcommand.empty()) rg_argv.push_back(rg_subcommand);
     std::vector<std::string> idx_argv{IDX_BINARY, idx_subcommand};
     rg_argv.insert(rg_argv.end(), args.begin(), args.end());
     idx_argv.insert(idx_argv.end(), args.begin(), args.end());

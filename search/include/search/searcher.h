@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -23,6 +24,15 @@ struct MatchedLine {
 struct FileMatches {
     std::string path;
     std::vector<MatchedLine> lines;
+    // Set when the file held a NUL byte and ripgrep's binary rules cut the
+    // search short: the absolute offset of that NUL.
+    std::optional<uint64_t> binary_offset;
+    // A file named on the command line whose binary part also matched
+    // (ripgrep prints "binary file matches" for it).
+    bool binary_match = false;
+    // Lines matching past the cutoff in such a file: its count printer
+    // (-c) counts them, with NUL bytes read as line breaks.
+    uint64_t binary_rest_lines = 0;
 };
 
 class SearchSink {
