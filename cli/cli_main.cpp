@@ -9,6 +9,7 @@
 
 #include "chosen_subcommand.h"
 #include "files_command.h"
+#include "index_command.h"
 #include "search_command.h"
 
 #ifndef IDX_VERSION
@@ -32,6 +33,7 @@ extern "C" __attribute__((visibility("default"))) int idx_cli_main(int argc, cha
     const std::string chosen = idx::cli::chosen_subcommand(argc, argv);
     idx::cli::FilesCommand files(app, chosen == "files");
     idx::cli::SearchCommand search(app, chosen == "search");
+    idx::cli::IndexCommand index(app, chosen == "index");
 
     try {
         app.parse(argc, argv);
@@ -47,6 +49,7 @@ extern "C" __attribute__((visibility("default"))) int idx_cli_main(int argc, cha
     }
     if (files.selected()) return files.run();
     if (search.selected()) return search.run();
+    if (index.selected()) return index.run();
     std::fputs(app.help().c_str(), stdout);
     return 0;
 }

@@ -115,7 +115,11 @@ Expected<IgnoreStack> IgnoreStack::build(const WalkOptions& options, std::vector
         }
         s.overrides_ = std::move(b).build();
         char buf[4096];
-        if (::getcwd(buf, sizeof buf) != nullptr) s.cwd_ = buf;
+        if (!options.base_dir.empty()) {
+            s.cwd_ = options.base_dir;  // the walk behaves as if run from there
+        } else if (::getcwd(buf, sizeof buf) != nullptr) {
+            s.cwd_ = buf;
+        }
     }
     auto types = TypeMatcher::build(options.types);
     if (!types) return std::move(types).error();

@@ -59,12 +59,19 @@ std::string join(const std::string& dir, const std::string& name) {
 
 class Walker {
 public:
-    Walker(const WalkOptions& o, const IgnoreStack& s, WalkSink& sink) : o_(o), stack_(s), sink_(sink) {}
+    Walker(const WalkOptions& o, const IgnoreStack& s, WalkSink& sink) : o_(o), stack_(s), sink_(sink) {
+        if (!o.base_dir.empty() && o.paths.empty()) base_ = o.base_dir + "/";
+    }
+
+    // Where a displayed path really is: relative paths are under base_dir.
+    std::string fs_path(const std::string& shown) const {
+        return base_.empty() || (!shown.empty() && shown.front() == '/') ? shown : base_ + shown;
+    }
 
     void run_root(const std::string& root, bool implicit, std::vector<DirWork>& work) {
         const std::string path = implicit ? "./" : root;
         struct stat st {};
-        if (::stat(path.c_str(), &st) != 0) {
+        if (::stat(fs_path(path).c_str(), &st) != 0) {
             error(os_error(root, errno), true);
             return;
         }
@@ -86,7 +93,7 @@ public:
         w.path = path;
         w.root_prefix = path.back() == '/' ? path.size() : path.size() + 1;
         w.strip_dot = implicit;
-        char* abs = ::realpath(path.c_str(), nullptr);
+        char* abs = ::realpath(fs_path(path).c_str(), nullptr);
         if (abs != nullptr) {
             std::vector<Error> warnings;
             w.parent_node = stack_.parents(abs, &warnings);
@@ -99,7 +106,7 @@ public:
 
     void visit_dir(DirWork& w, tbb::feeder<DirWork>& feeder) {
         dirs_.fetch_add(1, std::memory_order_relaxed);
-        int fd = ::open(w.path.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        int fd = ::open(fs_path(w.path).c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
         if (fd < 0) {
             error(os_error(w.path, errno), true);
             return;
@@ -128,8 +135,8 @@ public:
         const int dfd = ::dirfd(dir.get());
         const std::string rel_dir = w.path.size() > w.root_prefix ? w.path.substr(w.root_prefix) : std::string();
         std::vector<Error> warnings;
-        auto node = stack_.child(w.parent_node, w.path == "./" ? std::string() : w.path, rel_dir.size(), files,
-                                 &warnings);
+        const std::string dir_path = w.path == "./" ? (base_.empty() ? std::string() : o_.base_dir) : fs_path(w.path);
+        auto node = stack_.child(w.parent_node, dir_path, rel_dir.size(), files, &warnings);
         for (auto& e : warnings) error(e, false);
 
         const size_t depth = w.depth + 1;
@@ -217,6 +224,7 @@ private:
     const WalkOptions& o_;
     const IgnoreStack& stack_;
     WalkSink& sink_;
+    std::string base_;  // base_dir + "/", or empty
     std::atomic<uint64_t> files_{0}, dirs_{0}, errors_{0};
 };
 

@@ -3,6 +3,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <filesystem>
+
 #include "tests/cli/rg_compare.h"
 
 using idx::test::check_files_match_rg;
@@ -33,13 +35,20 @@ TEST_CASE("a directory without read permission is reported like rg") {
     ::chmod(t.path("locked").c_str(), 0);
     ::chmod(t.root().c_str(), 0755);
     if (::geteuid() == 0) {
-        // root reads anything: drop to nobody for both tools.
+        // root reads anything: drop to nobody for both tools. The build tree
+        // may sit where nobody cannot go (a 0700 home), so run a copy.
+        TempTree bin;
+        ::chmod(bin.root().c_str(), 0755);
+        const std::string exe(IDX_BINARY);
+        const std::string lib = exe.substr(0, exe.rfind('/') + 1) + "libidx_cli.so";
+        std::filesystem::copy_file(exe, bin.path("idx"));
+        std::filesystem::copy_file(lib, bin.path("libidx_cli.so"));
         auto run = [&](const std::string& tool, const std::string& sub) {
             return run_process({"setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", tool, sub}, t.root(),
                                idx::test::isolated_env(t));
         };
         auto rg = run("rg", "--files");
-        auto idx = run(IDX_BINARY, "files");
+        auto idx = run(bin.path("idx"), "files");
         INFO("rg: ", rg.out, rg.err, "idx: ", idx.out, idx.err);
         CHECK(rg.err.find("Permission denied") != std::string::npos);
         CHECK(idx::test::sorted_lines(idx.out) == idx::test::sorted_lines(rg.out));

@@ -35,6 +35,9 @@ struct OverrideGlob {
 
 struct WalkOptions {
     std::vector<std::string> paths;  // empty: the current directory, printed without "./"
+    // With no `paths`: walk this directory as if it were the current one
+    // (paths are printed relative to it). Empty: the process's directory.
+    std::string base_dir;
     IgnoreOptions ignore;
     bool follow_links = false;       // -L
     std::vector<OverrideGlob> globs;

@@ -1,0 +1,23 @@
+// Where the index of a tree lives: `<root>/.idx/index.db` by default,
+// `$IDX_DB` when set. Commands run in a subdirectory find it by walking up,
+// as git finds `.git`.
+#pragma once
+
+#include <optional>
+#include <string>
+
+namespace idx::indexer {
+
+struct IndexLocation {
+    std::string root;     // the indexed tree (absolute)
+    std::string db_path;  // the index file
+};
+
+// The default location for indexing `root` (absolute), honouring $IDX_DB.
+IndexLocation location_for_root(const std::string& root);
+
+// The index covering `dir` (absolute): $IDX_DB, else the nearest
+// `.idx/index.db` at or above `dir`. nullopt when there is none.
+std::optional<IndexLocation> find_index(const std::string& dir);
+
+}  // namespace idx::indexer

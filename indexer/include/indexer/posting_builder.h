@@ -1,0 +1,55 @@
+// PostingBuilder: accumulates trigram -> file-id posting lists in memory for
+// one segment and writes them to the index as CRoaring bitmaps.
+//
+// While building, each list is a byte vector of varint-coded id deltas
+// (about 1.2 bytes per entry, and an append costs a few instructions): the
+// writer stage that calls add() is serial, so it must stay cheap. flush()
+// turns the lists into bitmaps in parallel.
+//
+// File ids must be added in increasing order. Not thread-safe.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "common/expected.h"
+#include "indexer/sqlite.h"
+#include "indexer/trigram.h"
+
+namespace idx::indexer {
+
+// Postings rows are keyed by trigram and segment packed into the rowid, so a
+// trigram's lists are one rowid range scan: key = trigram << 20 | segment.
+// Segment ids only grow, by one per indexing run (a million runs; then
+// `idx index --rebuild`).
+constexpr int kSegmentBits = 20;
+constexpr int64_t kMaxSegmentId = (int64_t{1} << kSegmentBits) - 1;
+constexpr int64_t posting_key(Trigram t, int64_t segment) {
+    return (static_cast<int64_t>(t) << kSegmentBits) | segment;
+}
+
+class PostingBuilder {
+public:
+    PostingBuilder();
+
+    void add(uint32_t file_id, const std::vector<Trigram>& trigrams);
+    uint64_t pairs() const { return pairs_; }
+    uint64_t memory_bytes() const { return bytes_; }
+    bool empty() const { return pairs_ == 0; }
+
+    // Writes every list as a row of `postings` and clears the builder. Runs
+    // inside the caller's transaction.
+    Expected<void> flush(Db& db, int64_t segment);
+
+private:
+    struct List {
+        std::vector<uint8_t> deltas;
+        uint32_t last = 0;
+    };
+    std::vector<int32_t> slot_;  // trigram -> index into lists_, -1 if none
+    std::vector<List> lists_;
+    std::vector<Trigram> used_;  // trigrams with a slot
+    uint64_t pairs_ = 0, bytes_ = 0;
+};
+
+}  // namespace idx::indexer

@@ -1,0 +1,80 @@
+// The RAII owners of SQLite's handles, and the few calls idx makes.
+//
+// Db owns a sqlite3* and Stmt a sqlite3_stmt*; both are move-only. Every
+// failure becomes an Error naming the statement or file. Not thread-safe:
+// one Db per thread (readers open their own).
+#pragma once
+
+#include <sqlite3.h>
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "common/expected.h"
+#include "common/unique_handle.h"
+
+namespace idx::indexer {
+
+inline void close_db(sqlite3* db) { sqlite3_close_v2(db); }
+inline void finalize_stmt(sqlite3_stmt* s) { sqlite3_finalize(s); }
+
+class Stmt {
+public:
+    Stmt() = default;
+    explicit Stmt(sqlite3_stmt* s) : s_(s) {}
+
+    // Binds are 1-based, as in SQLite.
+    Stmt& bind(int i, int64_t v) { sqlite3_bind_int64(s_.get(), i, v); return *this; }
+    Stmt& bind(int i, std::string_view v) {
+        sqlite3_bind_text(s_.get(), i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
+        return *this;
+    }
+    Stmt& bind_blob(int i, const void* data, size_t n) {
+        sqlite3_bind_blob(s_.get(), i, data, static_cast<int>(n), SQLITE_TRANSIENT);
+        return *this;
+    }
+    Stmt& bind_null(int i) { sqlite3_bind_null(s_.get(), i); return *this; }
+
+    // One step: true while a row is available; an error ends iteration.
+    Expected<bool> step();
+    // Runs to completion and resets, for INSERT/UPDATE/DELETE.
+    Expected<void> run();
+    void reset() { sqlite3_reset(s_.get()); sqlite3_clear_bindings(s_.get()); }
+
+    int64_t int64(int col) const { return sqlite3_column_int64(s_.get(), col); }
+    bool is_null(int col) const { return sqlite3_column_type(s_.get(), col) == SQLITE_NULL; }
+    std::string_view text(int col) const {
+        auto p = reinterpret_cast<const char*>(sqlite3_column_text(s_.get(), col));
+        return p ? std::string_view(p, static_cast<size_t>(sqlite3_column_bytes(s_.get(), col))) : std::string_view();
+    }
+    std::string_view blob(int col) const {
+        auto p = static_cast<const char*>(sqlite3_column_blob(s_.get(), col));
+        return p ? std::string_view(p, static_cast<size_t>(sqlite3_column_bytes(s_.get(), col))) : std::string_view();
+    }
+
+private:
+    UniqueHandle<sqlite3_stmt, &finalize_stmt> s_;
+};
+
+class Db {
+public:
+    enum class Mode { kReadOnly, kReadWriteCreate };
+    static Expected<Db> open(const std::string& path, Mode mode);
+
+    Expected<void> exec(std::string_view sql);
+    Expected<Stmt> prepare(std::string_view sql);
+    sqlite3* get() const { return db_.get(); }
+    const std::string& path() const { return path_; }
+    int64_t changes() const { return sqlite3_changes64(db_.get()); }
+    int64_t last_insert_rowid() const { return sqlite3_last_insert_rowid(db_.get()); }
+
+    // "<path>: <sqlite message>", with the kind derived from the result code.
+    Error error(int rc, std::string_view what) const;
+
+private:
+    UniqueHandle<sqlite3, &close_db> db_;
+    std::string path_;
+};
+
+}  // namespace idx::indexer

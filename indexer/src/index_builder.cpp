@@ -1,0 +1,356 @@
+#include "indexer/index_builder.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <mutex>
+#include <optional>
+#include <tbb/enumerable_thread_specific.h>
+#include <tbb/parallel_pipeline.h>
+#include <tbb/task_arena.h>
+#include <unordered_map>
+#include <vector>
+#include <xxhash.h>
+
+#include "common/unique_handle.h"
+#include "indexer/binary_detection.h"
+#include "indexer/index_schema.h"
+#include "indexer/posting_builder.h"
+#include "indexer/segment_merger.h"
+#include "indexer/trigram.h"
+#include "indexer/walker.h"
+
+namespace idx::indexer {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+int64_t now_ns() {
+    return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now().time_since_epoch())
+        .count();
+}
+
+struct OldFile {
+    int64_t id;
+    int64_t size, mtime_ns, inode, hash;
+    std::string skip;
+    bool seen = false;
+};
+
+class CollectingSink final : public WalkSink {
+public:
+    explicit CollectingSink(IndexObserver* obs) : obs_(obs) {}
+    void on_file(FileEntry&& e) override { files_.local().push_back(std::move(e)); }
+    void on_error(const Error& e, bool) override {
+        if (obs_) obs_->on_warning(e);
+    }
+    std::vector<FileEntry> take() {
+        std::vector<FileEntry> all;
+        for (auto& v : files_) all.insert(all.end(), std::make_move_iterator(v.begin()), std::make_move_iterator(v.end()));
+        return all;
+    }
+
+private:
+    IndexObserver* obs_;
+    tbb::enumerable_thread_specific<std::vector<FileEntry>> files_;
+};
+
+// One file on its way through the pipeline.
+struct Work {
+    const FileEntry* entry = nullptr;
+    OldFile* old = nullptr;
+    int err = 0;  // errno from reading
+    int64_t hash = 0;
+    std::string skip;  // "" when fully content-indexed
+    std::optional<int64_t> nul_offset;
+    uint64_t bytes = 0;
+    std::vector<Trigram> trigrams;
+};
+
+struct ThreadState {
+    TrigramExtractor extractor;
+    std::string buf;
+};
+
+// Reads the whole file; 0 or an errno.
+int read_all(const std::string& path, std::string& buf) {
+    UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK));
+    if (!fd) return errno;
+    struct stat st {};
+    if (::fstat(fd.get(), &st) != 0) return errno;
+    buf.resize(static_cast<size_t>(st.st_size));
+    size_t got = 0;
+    while (got < buf.size()) {
+        ssize_t n = ::read(fd.get(), buf.data() + got, buf.size() - got);
+        if (n < 0) {
+            if (errno == EINTR) continue;
+            return errno;
+        }
+        if (n == 0) break;  // truncated while reading: index what is there
+        got += static_cast<size_t>(n);
+    }
+    buf.resize(got);
+    return 0;
+}
+
+// Stage B: read, hash, classify and extract trigrams. Runs in parallel.
+void process(Work& w, const IndexOptions& o, ThreadState& ts) {
+    const FileEntry& e = *w.entry;
+    if (e.size > o.max_content_bytes) {
+        w.skip = "too_large";
+        w.hash = 0;
+        return;
+    }
+    w.err = read_all(o.root + "/" + e.path, ts.buf);
+    if (w.err != 0) return;
+    w.bytes = ts.buf.size();
+    w.hash = static_cast<int64_t>(XXH3_64bits(ts.buf.data(), ts.buf.size()));
+    std::string_view text = ts.buf;
+    if (auto cut = binary_cutoff(text)) {
+        // Index what ripgrep would search of it; the rest is never a match.
+        w.skip = "binary";
+        w.nul_offset = static_cast<int64_t>(cut->nul_offset);
+        text = text.substr(0, cut->searched_bytes);
+    }
+    ts.extractor.extract(text, w.trigrams);
+}
+
+class Writer {
+public:
+    Writer(Db& db, const IndexOptions& o, IndexStats& s) : db_(db), o_(o), s_(s) {}
+
+    Expected<void> prepare(int64_t next_id, int64_t segment) {
+        next_id_ = next_id;
+        segment_ = segment;
+        auto ins = db_.prepare(
+            "INSERT INTO files(id, path, size, mtime_ns, inode, hash, lang, skip, nul_offset, segment, symbols) "
+            "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, NULL)");
+        auto del = db_.prepare("DELETE FROM files WHERE id = ?1");
+        auto touch = db_.prepare("UPDATE files SET size = ?2, mtime_ns = ?3, inode = ?4 WHERE id = ?1");
+        if (!ins) return ins.error();
+        if (!del) return del.error();
+        if (!touch) return touch.error();
+        ins_ = std::move(*ins);
+        del_ = std::move(*del);
+        touch_ = std::move(*touch);
+        return {};
+    }
+
+    Expected<void> remove(int64_t id) {
+        del_.bind(1, id);
+        return del_.run();
+    }
+
+    // Stage C: runs serially, in input order.
+    Expected<void> write(Work& w) {
+        const FileEntry& e = *w.entry;
+        if (w.err == ENOENT || w.err == ENOTDIR || w.err == ELOOP) {
+            ++s_.vanished;  // gone since the walk; the next run will not see it either
+            if (w.old) return remove(w.old->id);
+            return {};
+        }
+        if (w.err != 0) w.skip = "unreadable";
+        if (w.old && w.err == 0 && w.skip != "too_large" && w.old->hash == w.hash && w.old->skip == w.skip) {
+            ++s_.touched;
+            touch_.bind(1, w.old->id).bind(2, static_cast<int64_t>(e.size)).bind(3, e.mtime_ns);
+            touch_.bind(4, static_cast<int64_t>(e.inode));
+            return touch_.run();
+        }
+        if (w.old) {
+            ++s_.changed;
+            if (auto r = remove(w.old->id); !r) return r;
+        } else {
+            ++s_.added;
+        }
+        if (w.skip == "binary") ++s_.binary;
+        if (w.skip == "too_large") ++s_.too_large;
+        if (w.skip == "unreadable") ++s_.unreadable;
+        s_.bytes_read += w.bytes;
+        const int64_t id = next_id_++;
+        ins_.bind(1, id).bind(2, e.path).bind(3, static_cast<int64_t>(e.size)).bind(4, e.mtime_ns);
+        ins_.bind(5, static_cast<int64_t>(e.inode));
+        if (w.skip == "too_large" || w.skip == "unreadable") {
+            ins_.bind_null(6);
+        } else {
+            ins_.bind(6, w.hash);
+        }
+        ins_.bind(7, std::string_view(lang_name(e.lang)));
+        if (w.skip.empty()) {
+            ins_.bind_null(8);
+        } else {
+            ins_.bind(8, w.skip);
+        }
+        if (w.nul_offset) {
+            ins_.bind(9, *w.nul_offset);
+        } else {
+            ins_.bind_null(9);
+        }
+        ins_.bind(10, w.trigrams.empty() ? 0 : segment_);
+        if (auto r = ins_.run(); !r) return r;
+        if (!w.trigrams.empty()) {
+            postings_.add(static_cast<uint32_t>(id), w.trigrams);
+            ++segment_files_;
+            if (postings_.pairs() >= o_.flush_pairs) return flush();
+        }
+        return {};
+    }
+
+    Expected<void> flush() {
+        if (postings_.empty()) return {};
+        auto seg = db_.prepare("INSERT INTO segments(id, created_ns, files, pairs) VALUES (?1, ?2, ?3, ?4)");
+        if (!seg) return seg.error();
+        seg->bind(1, segment_).bind(2, now_ns()).bind(3, segment_files_).bind(4, static_cast<int64_t>(postings_.pairs()));
+        if (auto r = seg->run(); !r) return r;
+        s_.pairs += postings_.pairs();
+        if (auto r = postings_.flush(db_, segment_); !r) return r;
+        ++s_.segments_written;
+        ++segment_;
+        segment_files_ = 0;
+        return {};
+    }
+
+private:
+    Db& db_;
+    const IndexOptions& o_;
+    IndexStats& s_;
+    Stmt ins_, del_, touch_;
+    PostingBuilder postings_;
+    int64_t next_id_ = 1, segment_ = 1, segment_files_ = 0;
+};
+
+Expected<int64_t> scalar(Db& db, const char* sql) {
+    auto st = db.prepare(sql);
+    if (!st) return st.error();
+    auto row = st->step();
+    if (!row) return row.error();
+    return *row ? st->int64(0) : 0;
+}
+
+}  // namespace
+
+Expected<IndexStats> build_index(const IndexOptions& o, IndexObserver* observer) {
+    const auto start = Clock::now();
+    IndexStats stats;
+    auto db = open_index_for_write(o.db_path, o.rebuild);
+    if (!db) return std::move(db).error();
+
+    // 1. Walk: which files exist now, with their metadata.
+    WalkOptions walk = o.walk;
+    walk.paths.clear();
+    walk.base_dir = o.root;
+    walk.want_metadata = true;
+    CollectingSink sink(observer);
+    auto walked = indexer::walk(walk, sink);
+    if (!walked) return std::move(walked).error();
+    std::vector<FileEntry> files = sink.take();
+
+    // 2. Take the write lock, then compare with what the index holds.
+    if (auto r = db->exec("BEGIN IMMEDIATE"); !r) return r.error();
+    auto fail = [&](Error e) -> Expected<IndexStats> {
+        (void)db->exec("ROLLBACK");
+        return e;
+    };
+    std::unordered_map<std::string, OldFile> old;
+    {
+        auto st = db->prepare("SELECT id, path, size, mtime_ns, inode, hash, skip FROM files");
+        if (!st) return fail(st.error());
+        while (true) {
+            auto row = st->step();
+            if (!row) return fail(row.error());
+            if (!*row) break;
+            old.emplace(std::string(st->text(1)),
+                        OldFile{st->int64(0), st->int64(2), st->int64(3), st->int64(4), st->int64(5),
+                                std::string(st->text(6))});
+        }
+    }
+    std::vector<Work> todo;
+    IndexProgress progress;
+    for (const FileEntry& e : files) {
+        auto it = old.find(e.path);
+        OldFile* prev = it == old.end() ? nullptr : &it->second;
+        if (prev) prev->seen = true;
+        if (prev && prev->size == static_cast<int64_t>(e.size) && prev->mtime_ns == e.mtime_ns &&
+            prev->inode == static_cast<int64_t>(e.inode) && prev->skip != "unreadable" && prev->skip != "vanished") {
+            ++stats.unchanged;
+            continue;
+        }
+        Work w;
+        w.entry = &e;
+        w.old = prev;
+        todo.push_back(std::move(w));
+        progress.bytes_total += e.size;
+    }
+    progress.files_total = todo.size();
+
+    auto next_id = scalar(*db, "SELECT COALESCE(MAX(id), 0) + 1 FROM files");
+    auto next_seg = scalar(*db, "SELECT COALESCE(MAX(id), 0) + 1 FROM segments");
+    if (!next_id) return fail(next_id.error());
+    if (!next_seg) return fail(next_seg.error());
+    Writer writer(*db, o, stats);
+    if (auto r = writer.prepare(*next_id, *next_seg); !r) return fail(r.error());
+
+    // 3. Deleted files: in the index, not in the tree.
+    for (auto& [path, f] : old) {
+        if (f.seen) continue;
+        ++stats.deleted;
+        if (auto r = writer.remove(f.id); !r) return fail(r.error());
+    }
+
+    // 4. The pipeline: read and extract in parallel, write in order.
+    tbb::enumerable_thread_specific<ThreadState> states;
+    std::optional<Error> error;
+    bool cancelled = false;
+    size_t next = 0;
+    auto last_report = Clock::now();
+    const size_t tokens = 4 * static_cast<size_t>(std::max(1, tbb::this_task_arena::max_concurrency()));
+    tbb::parallel_pipeline(
+        tokens,
+        tbb::make_filter<void, Work*>(tbb::filter_mode::serial_in_order,
+                                      [&](tbb::flow_control& fc) -> Work* {
+                                          if (next == todo.size() || error || cancelled) {
+                                              fc.stop();
+                                              return nullptr;
+                                          }
+                                          return &todo[next++];
+                                      }) &
+            tbb::make_filter<Work*, Work*>(tbb::filter_mode::parallel,
+                                           [&](Work* w) {
+                                               if (!(o.cancel && o.cancel->load())) process(*w, o, states.local());
+                                               return w;
+                                           }) &
+            tbb::make_filter<Work*, void>(tbb::filter_mode::serial_in_order, [&](Work* w) {
+                if (error || cancelled) return;
+                if (o.cancel && o.cancel->load()) {
+                    cancelled = true;
+                    return;
+                }
+                if (auto r = writer.write(*w); !r) error = std::move(r).error();
+                progress.files_done++;
+                progress.bytes_done += w->entry->size;
+                std::vector<Trigram>().swap(w->trigrams);  // release memory early
+                if (observer && Clock::now() - last_report > std::chrono::milliseconds(100)) {
+                    last_report = Clock::now();
+                    observer->on_progress(progress);
+                }
+            }));
+    if (cancelled) return fail(Error{ErrorKind::kIo, "interrupted; the index is unchanged"});
+    if (error) return fail(*error);
+    if (auto r = writer.flush(); !r) return fail(r.error());
+
+    // 5. Keep the number of segments small (and drop stale postings).
+    if (auto r = compact_segments(*db); !r) return fail(r.error());
+
+    if (auto r = write_meta(*db, "updated_ns", std::to_string(now_ns())); !r) return fail(r.error());
+    if (auto r = write_meta(*db, "root", o.root); !r) return fail(r.error());
+    if (auto r = db->exec("COMMIT"); !r) return fail(r.error());
+    if (observer) observer->on_progress(progress);
+
+    auto count = scalar(*db, "SELECT COUNT(*) FROM files");
+    stats.files = count ? static_cast<uint64_t>(*count) : 0;
+    stats.seconds = std::chrono::duration<double>(Clock::now() - start).count();
+    return stats;
+}
+
+}  // namespace idx::indexer

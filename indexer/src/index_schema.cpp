@@ -1,0 +1,143 @@
+#include "indexer/index_schema.h"
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+
+namespace idx::indexer {
+namespace {
+
+constexpr const char* kCreate = R"sql(
+CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+CREATE TABLE files(
+  id INTEGER PRIMARY KEY,
+  path TEXT NOT NULL UNIQUE,
+  size INTEGER NOT NULL,
+  mtime_ns INTEGER NOT NULL,
+  inode INTEGER NOT NULL,
+  hash INTEGER,
+  lang TEXT,
+  skip TEXT,
+  nul_offset INTEGER,
+  segment INTEGER NOT NULL,
+  symbols TEXT
+);
+CREATE TABLE segments(
+  id INTEGER PRIMARY KEY,
+  created_ns INTEGER NOT NULL,
+  files INTEGER NOT NULL,
+  pairs INTEGER NOT NULL
+);
+CREATE TABLE postings(
+  key INTEGER PRIMARY KEY,  -- trigram << 20 | segment
+  docs BLOB NOT NULL        -- CRoaring portable bitmap of file ids
+);
+)sql";
+
+bool file_exists(const std::string& path, off_t* size) {
+    struct stat st {};
+    if (::stat(path.c_str(), &st) != 0) return false;
+    *size = st.st_size;
+    return true;
+}
+
+// Reads the schema version of an idx index, or explains why `db` is not one.
+Expected<int> schema_version(Db& db) {
+    auto st = db.prepare("SELECT value FROM meta WHERE key = 'schema_version'");
+    if (!st) {
+        if (st.error().kind == ErrorKind::kCorrupt) {
+            return Error{ErrorKind::kCorrupt, db.path() + ": not an idx index (the file is not an SQLite database, "
+                                                          "or it is corrupt)"};
+        }
+        return Error{ErrorKind::kCorrupt, db.path() + ": not an idx index (no meta table)"};
+    }
+    auto row = st->step();
+    if (!row) return std::move(row).error();
+    if (!*row) return Error{ErrorKind::kCorrupt, db.path() + ": not an idx index (no schema version)"};
+    return static_cast<int>(st->int64(0));
+}
+
+Expected<void> configure(Db& db) {
+    if (auto r = db.exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=OFF;"); !r) {
+        return r;
+    }
+    return {};
+}
+
+}  // namespace
+
+Expected<std::string> read_meta(Db& db, const std::string& key) {
+    auto st = db.prepare("SELECT value FROM meta WHERE key = ?1");
+    if (!st) return std::move(st).error();
+    st->bind(1, key);
+    auto row = st->step();
+    if (!row) return std::move(row).error();
+    return *row ? std::string(st->text(0)) : std::string();
+}
+
+Expected<void> write_meta(Db& db, const std::string& key, const std::string& value) {
+    auto st = db.prepare("INSERT INTO meta(key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = ?2");
+    if (!st) return std::move(st).error();
+    st->bind(1, key).bind(2, value);
+    return st->run();
+}
+
+Expected<Db> open_index_for_read(const std::string& path) {
+    off_t size = 0;
+    if (!file_exists(path, &size)) {
+        return Error{ErrorKind::kNotFound, path + ": no index here (run `idx index` first)"};
+    }
+    auto db = Db::open(path, Db::Mode::kReadOnly);
+    if (!db) return db;
+    auto v = schema_version(*db);
+    if (!v) return std::move(v).error();
+    if (*v != kSchemaVersion) {
+        return Error{ErrorKind::kUnsupported, path + ": index schema version " + std::to_string(*v) +
+                                                  " is not the version this idx reads (" +
+                                                  std::to_string(kSchemaVersion) +
+                                                  "); rebuild with `idx index --rebuild`"};
+    }
+    return db;
+}
+
+Expected<Db> open_index_for_write(const std::string& path, bool rebuild) {
+    off_t size = 0;
+    const bool existed = file_exists(path, &size);
+    if (existed && size > 0) {
+        auto db = Db::open(path, Db::Mode::kReadWriteCreate);
+        if (!db) return db;
+        auto v = schema_version(*db);
+        if (!v) return std::move(v).error();  // not ours: never overwritten, even with --rebuild
+        if (*v == kSchemaVersion && !rebuild) {
+            if (auto r = configure(*db); !r) return r.error();
+            return db;
+        }
+        if (*v != kSchemaVersion && !rebuild) {
+            return Error{ErrorKind::kUnsupported, path + ": index schema version " + std::to_string(*v) +
+                                                      " is not the version this idx writes (" +
+                                                      std::to_string(kSchemaVersion) +
+                                                      "); rebuild with `idx index --rebuild`"};
+        }
+    }
+    if (existed) {
+        // An idx index being rebuilt, or an empty file: start from nothing.
+        for (const char* suffix : {"", "-wal", "-shm"}) {
+            std::string p = path + suffix;
+            if (::unlink(p.c_str()) != 0 && errno != ENOENT) {
+                return Error::from_errno(errno, "cannot replace " + p);
+            }
+        }
+    }
+    auto db = Db::open(path, Db::Mode::kReadWriteCreate);
+    if (!db) return db;
+    if (auto r = configure(*db); !r) return r.error();
+    if (auto r = db->exec(std::string("BEGIN;") + kCreate); !r) return r.error();
+    if (auto r = write_meta(*db, "format", "idx"); !r) return r.error();
+    if (auto r = write_meta(*db, "schema_version", std::to_string(kSchemaVersion)); !r) return r.error();
+    if (auto r = db->exec("COMMIT;"); !r) return r.error();
+    return db;
+}
+
+}  // namespace idx::indexer
