@@ -190,6 +190,13 @@ struct Glob::Program {
     std::vector<int> out, out2;
     int start = 0;
 
+    // Bit-parallel form, used when the program has at most 64 states (all
+    // ignore-file and type globs in practice): a state set is a uint64_t.
+    bool small = false;
+    uint64_t start_set = 0, match_set = 0;
+    uint64_t accepts[256] = {};                // byte states that accept each byte
+    std::vector<uint64_t> after;               // per state: the set reached after consuming a byte
+
     int add(Op op, ByteSet set = {}) {
         ops.push_back(op);
         sets.push_back(set);
@@ -302,6 +309,8 @@ bool all_literal(const Tokens& t, size_t from, std::string* out) {
 
 bool has_byte(const std::string& s, char c) { return s.find(c) != std::string::npos; }
 
+void make_small(Program& p);  // below, with the matchers
+
 }  // namespace
 
 Expected<Glob> Glob::compile(std::string_view text, GlobOptions opts) {
@@ -346,6 +355,7 @@ Expected<Glob> Glob::compile(std::string_view text, GlobOptions opts) {
     int match = prog->add(Program::kMatch);
     c.patch(f, match);
     prog->start = f.start;
+    make_small(*prog);
     g.strategy_ = Strategy::kNfa;
     g.program_ = std::move(prog);
     return g;
@@ -376,7 +386,49 @@ void add_state(const Program& p, int s, std::vector<int>& list, std::vector<uint
     }
 }
 
+// The byte and match states reachable from `s` through splits, as a mask.
+uint64_t closure_mask(const Program& p, int s) {
+    std::vector<int> list;
+    std::vector<uint32_t> mark(p.ops.size(), 0);
+    add_state(p, s, list, mark, 1);
+    uint64_t m = 0;
+    for (int x : list) m |= uint64_t{1} << x;
+    return m;
+}
+
+void make_small(Program& p) {
+    const size_t n = p.ops.size();
+    if (n > 64) return;
+    p.small = true;
+    p.start_set = closure_mask(p, p.start);
+    p.after.assign(n, 0);
+    for (size_t i = 0; i < n; ++i) {
+        if (p.ops[i] == Program::kMatch) p.match_set |= uint64_t{1} << i;
+        if (p.ops[i] != Program::kByte) continue;
+        p.after[i] = closure_mask(p, p.out[i]);
+        for (int c = 0; c < 256; ++c) {
+            if (p.sets[i].test(static_cast<size_t>(c))) p.accepts[c] |= uint64_t{1} << i;
+        }
+    }
+}
+
+bool run_small(const Program& p, std::string_view path) {
+    uint64_t cur = p.start_set;
+    for (unsigned char c : path) {
+        uint64_t live = cur & p.accepts[c];
+        uint64_t next = 0;
+        while (live) {
+            next |= p.after[static_cast<size_t>(__builtin_ctzll(live))];
+            live &= live - 1;
+        }
+        if (next == 0) return false;
+        cur = next;
+    }
+    return (cur & p.match_set) != 0;
+}
+
 bool run(const Program& p, std::string_view path) {
+    if (p.small) return run_small(p, path);
     const size_t n = p.ops.size();
     std::vector<uint32_t> mark(n, 0);
     std::vector<int> cur, next;

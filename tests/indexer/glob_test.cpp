@@ -76,3 +76,10 @@ TEST_CASE("fast strategies agree with the general matcher") {
     CHECK(m("**/foo", "a/foo"));
     CHECK_FALSE(m("**/foo", "a/xfoo"));
 }
+
+TEST_CASE("long globs beyond the bit-parallel limit still match correctly") {
+    const std::string stem(70, 'a');
+    CHECK(m((stem + "?*.c").c_str(), (stem + "xyz.c").c_str()));
+    CHECK_FALSE(m((stem + "?*.c").c_str(), (stem + ".c").c_str()));
+    CHECK_FALSE(m((stem + "?*.c").c_str(), (stem + "x/y.c").c_str()));
+}
