@@ -123,6 +123,7 @@ SearchCommand::SearchCommand(CLI::App& parent, bool with_options) {
     cmd_->add_flag("-w,--word-regexp", word_, "Only whole-word matches");
     cmd_->add_flag("-x,--line-regexp", line_, "Only whole-line matches");
     cmd_->add_flag("-v,--invert-match", invert_, "Select non-matching lines");
+    cmd_->add_flag("-P,--pcre2", pcre2_, "Use PCRE2 (lookaround, backreferences)");
     cmd_->add_flag("-n,--line-number", line_number_, "Show line numbers (default on a terminal)");
     cmd_->add_flag("-N,--no-line-number", no_line_number_, "Hide line numbers");
     cmd_->add_flag("--heading", heading_, "Group matches under each file name (default on a terminal)");
@@ -164,6 +165,7 @@ int SearchCommand::run() {
     req.word = word_;
     req.line = line_;
     req.invert = invert_;
+    req.pcre2 = pcre2_;
 
     auto walk = walk_.to_options();
     if (!walk) {

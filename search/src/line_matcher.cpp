@@ -1,10 +1,13 @@
 #include "search/line_matcher.h"
 
+#include "pcre2_matcher.h"
+
 #include <simdjson.h>
 
 #include <algorithm>
 #include <cctype>
 #include <cstring>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -102,8 +105,47 @@ bool has_uppercase_literal(std::string_view p) {
     return false;
 }
 
+struct Pcre2Scratch {
+    Pcre2MatchData md;
+};
+
+LineMatcher::Scratch::Scratch() = default;
+LineMatcher::Scratch::~Scratch() = default;
+LineMatcher::Scratch::Scratch(Scratch&&) noexcept = default;
+LineMatcher::Scratch& LineMatcher::Scratch::operator=(Scratch&&) noexcept = default;
+
+// ripgrep's default engine (Rust regex) has no look-around and no
+// backreferences; it rejects them, and so does idx unless -P is given.
+std::optional<std::string> rust_regex_unsupported(std::string_view p) {
+    bool in_class = false;
+    for (size_t i = 0; i < p.size(); ++i) {
+        const char c = p[i];
+        if (c == '\\' && i + 1 < p.size()) {
+            const char n = p[i + 1];
+            if (!in_class && ((n >= '1' && n <= '9') || n == 'k' || n == 'g')) {
+                return "backreferences are not supported (use -P for PCRE2)";
+            }
+            ++i;
+            continue;
+        }
+        if (c == '[') in_class = true;
+        if (c == ']') in_class = false;
+        if (!in_class && c == '(' && p.substr(i, 3) == "(?=") return "look-around is not supported (use -P for PCRE2)";
+        if (!in_class && c == '(' && p.substr(i, 3) == "(?!") return "look-around is not supported (use -P for PCRE2)";
+        if (!in_class && c == '(' && (p.substr(i, 4) == "(?<=" || p.substr(i, 4) == "(?<!")) {
+            return "look-around is not supported (use -P for PCRE2)";
+        }
+    }
+    return std::nullopt;
+}
+
 Expected<LineMatcher> LineMatcher::compile(const SearchRequest& r) {
     if (r.patterns.empty()) return Error::invalid("no pattern given");
+    if (!r.pcre2 && !r.fixed_strings) {
+        for (const auto& p : r.patterns) {
+            if (auto why = rust_regex_unsupported(p)) return Error::invalid("regex parse error in '" + p + "': " + *why);
+        }
+    }
     bool caseless = r.case_insensitive;
     if (r.smart_case && !r.case_insensitive) {
         caseless = true;
@@ -113,12 +155,26 @@ Expected<LineMatcher> LineMatcher::compile(const SearchRequest& r) {
     }
     std::vector<std::string> exprs;
     for (const auto& p : r.patterns) exprs.push_back(wrap(r, p));
+    LineMatcher m;
+    auto use_pcre2 = [&]() -> Expected<LineMatcher> {
+        std::string joined;
+        for (const auto& e : exprs) joined += (joined.empty() ? "(?:" : "|(?:") + e + ")";
+        auto pm = Pcre2Matcher::compile(joined, caseless);
+        if (!pm) return std::move(pm).error();
+        m.pcre_ = std::make_shared<Pcre2Matcher>(std::move(*pm));
+        return std::move(m);
+    };
+    if (r.pcre2) return use_pcre2();
     unsigned flags = HS_FLAG_MULTILINE | HS_FLAG_ALLOWEMPTY | (caseless ? HS_FLAG_CASELESS : 0);
     auto utf8 = compile_db(exprs, flags | HS_FLAG_UTF8 | HS_FLAG_UCP);
-    if (!utf8) return std::move(utf8).error();
+    if (!utf8) {
+        // Hyperscan lacks some constructs (Unicode \b, backreferences,
+        // lookaround); PCRE2 answers those with the same line semantics.
+        if (utf8.error().message.find("nsupported") != std::string::npos) return use_pcre2();
+        return std::move(utf8).error();
+    }
     auto bytes = compile_db(exprs, flags);
     if (!bytes) return std::move(bytes).error();
-    LineMatcher m;
     m.utf8_ = std::make_shared<HsDatabase>(std::move(*utf8));
     m.bytes_ = std::make_shared<HsDatabase>(std::move(*bytes));
     return m;
@@ -126,6 +182,11 @@ Expected<LineMatcher> LineMatcher::compile(const SearchRequest& r) {
 
 Expected<LineMatcher::Scratch> LineMatcher::make_scratch() const {
     Scratch s;
+    if (pcre_) {
+        s.pcre_ = std::make_unique<Pcre2Scratch>(Pcre2Scratch{pcre_->make_match_data()});
+        if (!s.pcre_->md) return Error::io("cannot allocate PCRE2 match data");
+        return s;
+    }
     hs_scratch_t* a = nullptr;
     hs_scratch_t* b = nullptr;
     if (hs_alloc_scratch(utf8_->get(), &a) != HS_SUCCESS) return Error::io("cannot allocate Hyperscan scratch");
@@ -137,6 +198,7 @@ Expected<LineMatcher::Scratch> LineMatcher::make_scratch() const {
 
 bool LineMatcher::for_each_line(std::string_view buf, Scratch& scratch,
                                 const std::function<void(size_t, size_t)>& on_line) const {
+    if (pcre_) return pcre_->for_each_line(buf, scratch.pcre_->md.get(), on_line);
     const bool utf8 = simdjson::validate_utf8(buf.data(), buf.size());
     const hs_database_t* db = utf8 ? utf8_->get() : bytes_->get();
     hs_scratch_t* sc = utf8 ? scratch.utf8_.get() : scratch.bytes_.get();

@@ -61,7 +61,9 @@ TEST_CASE("basic search flags print what rg prints") {
              {"-n", "cpu"}, {"-i", "cpu"}, {"-w", "cpu"}, {"-x", "}"}, {"-F", "a.b"}, {"-c", "cpu"},
              {"-l", "cpu"}, {"-v", "-n", "cpu"}, {"-S", "Cpu"}, {"-S", "cpu"}, {"-n", "-e", "main", "-e", "class"},
              {"-n", "^\\s+\\w+"}, {"nomatch_anywhere"}, {"-n", "cpu", "a.c"}, {"-n", "cpu", "-t", "py"},
-             {"-n", "--no-heading", "cpu", "src", "a.c"}, {"-N", "cpu"}, {"-n", "--heading", "cpu", "--sort", "path"}}) {
+             {"-n", "--no-heading", "cpu", "src", "a.c"}, {"-N", "cpu"}, {"-n", "--heading", "cpu", "--sort", "path"},
+             {"-n", "\\bcpu\\b"}, {"-n", "-i", "\\bcpu\\B"}, {"-n", "-P", "cpu(?=_)"}, {"-n", "-P", "(c)pu\\1?"},
+             {"-n", "cpu(?=_)"}, {"-n", "(c)\\1"}, {"-c", "-w", "cpu|main"}}) {
         check_search_matches_rg(t, args);
     }
 }

@@ -16,16 +16,23 @@
 
 namespace idx::search {
 
+class Pcre2Matcher;
+struct Pcre2Scratch;  // a thread's PCRE2 match data (line_matcher.cpp)
+
 class LineMatcher {
 public:
     static Expected<LineMatcher> compile(const SearchRequest& request);
 
     class Scratch {
     public:
-        Scratch() = default;
+        Scratch();
+        ~Scratch();
+        Scratch(Scratch&&) noexcept;
+        Scratch& operator=(Scratch&&) noexcept;
     private:
         friend class LineMatcher;
         HsScratch utf8_, bytes_;
+        std::unique_ptr<Pcre2Scratch> pcre_;
     };
     Expected<Scratch> make_scratch() const;
 
@@ -34,9 +41,14 @@ public:
     bool for_each_line(std::string_view buf, Scratch& scratch,
                        const std::function<void(size_t, size_t)>& on_line) const;
 
+    // Which engine answers: Hyperscan, or PCRE2 for what Hyperscan rejects
+    // (and for -P).
+    bool uses_pcre2() const { return pcre_ != nullptr; }
+
 private:
     // Two databases: UTF-8/Unicode for valid UTF-8 text, bytes otherwise.
     std::shared_ptr<HsDatabase> utf8_, bytes_;
+    std::shared_ptr<Pcre2Matcher> pcre_;
 };
 
 // ripgrep's smart case: true if `pattern` has an uppercase letter outside

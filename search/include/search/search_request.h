@@ -14,6 +14,7 @@ struct SearchRequest {
     bool word = false;                  // -w
     bool line = false;                  // -x
     bool invert = false;                // -v
+    bool pcre2 = false;                 // -P: PCRE2 syntax and engine
 };
 
 }  // namespace idx::search
