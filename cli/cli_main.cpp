@@ -11,6 +11,7 @@
 #include "files_command.h"
 #include "index_command.h"
 #include "search_command.h"
+#include "status_command.h"
 
 #ifndef IDX_VERSION
 #define IDX_VERSION "0.0.0"
@@ -34,6 +35,7 @@ extern "C" __attribute__((visibility("default"))) int idx_cli_main(int argc, cha
     idx::cli::FilesCommand files(app, chosen == "files");
     idx::cli::SearchCommand search(app, chosen == "search");
     idx::cli::IndexCommand index(app, chosen == "index");
+    idx::cli::StatusCommand status(app, chosen == "status");
 
     try {
         app.parse(argc, argv);
@@ -50,6 +52,7 @@ extern "C" __attribute__((visibility("default"))) int idx_cli_main(int argc, cha
     if (files.selected()) return files.run();
     if (search.selected()) return search.run();
     if (index.selected()) return index.run();
+    if (status.selected()) return status.run();
     std::fputs(app.help().c_str(), stdout);
     return 0;
 }

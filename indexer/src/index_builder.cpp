@@ -252,6 +252,9 @@ Expected<IndexStats> build_index(const IndexOptions& o, IndexObserver* observer)
         (void)db->exec("ROLLBACK");
         return e;
     };
+    if (o.rebuild) {
+        if (auto r = reset_schema(*db); !r) return fail(r.error());
+    }
     std::unordered_map<std::string, OldFile> old;
     {
         auto st = db->prepare("SELECT id, path, size, mtime_ns, inode, hash, skip FROM files");

@@ -5,6 +5,7 @@
 
 #include <cerrno>
 #include <cstdio>
+#include <vector>
 
 namespace idx::indexer {
 namespace {
@@ -104,40 +105,49 @@ Expected<Db> open_index_for_read(const std::string& path) {
 
 Expected<Db> open_index_for_write(const std::string& path, bool rebuild) {
     off_t size = 0;
-    const bool existed = file_exists(path, &size);
-    if (existed && size > 0) {
-        auto db = Db::open(path, Db::Mode::kReadWriteCreate);
-        if (!db) return db;
+    const bool existed = file_exists(path, &size) && size > 0;
+    auto db = Db::open(path, Db::Mode::kReadWriteCreate);
+    if (!db) return db;
+    if (existed) {
         auto v = schema_version(*db);
         if (!v) return std::move(v).error();  // not ours: never overwritten, even with --rebuild
-        if (*v == kSchemaVersion && !rebuild) {
-            if (auto r = configure(*db); !r) return r.error();
-            return db;
-        }
         if (*v != kSchemaVersion && !rebuild) {
             return Error{ErrorKind::kUnsupported, path + ": index schema version " + std::to_string(*v) +
                                                       " is not the version this idx writes (" +
                                                       std::to_string(kSchemaVersion) +
                                                       "); rebuild with `idx index --rebuild`"};
         }
+        if (auto r = configure(*db); !r) return r.error();
+        return db;
     }
-    if (existed) {
-        // An idx index being rebuilt, or an empty file: start from nothing.
-        for (const char* suffix : {"", "-wal", "-shm"}) {
-            std::string p = path + suffix;
-            if (::unlink(p.c_str()) != 0 && errno != ENOENT) {
-                return Error::from_errno(errno, "cannot replace " + p);
-            }
+    if (auto r = configure(*db); !r) return r.error();
+    if (auto r = db->exec("BEGIN IMMEDIATE"); !r) return r.error();
+    if (auto r = reset_schema(*db); !r) {
+        (void)db->exec("ROLLBACK");
+        return r.error();
+    }
+    if (auto r = db->exec("COMMIT"); !r) return r.error();
+    return db;
+}
+
+Expected<void> reset_schema(Db& db) {
+    std::vector<std::string> tables;
+    {
+        auto st = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'");
+        if (!st) return st.error();
+        while (true) {
+            auto row = st->step();
+            if (!row) return row.error();
+            if (!*row) break;
+            tables.emplace_back(st->text(0));
         }
     }
-    auto db = Db::open(path, Db::Mode::kReadWriteCreate);
-    if (!db) return db;
-    if (auto r = configure(*db); !r) return r.error();
-    if (auto r = db->exec(std::string("BEGIN;") + kCreate); !r) return r.error();
-    if (auto r = write_meta(*db, "format", "idx"); !r) return r.error();
-    if (auto r = write_meta(*db, "schema_version", std::to_string(kSchemaVersion)); !r) return r.error();
-    if (auto r = db->exec("COMMIT;"); !r) return r.error();
-    return db;
+    for (const auto& t : tables) {
+        if (auto r = db.exec("DROP TABLE \"" + t + "\""); !r) return r;
+    }
+    if (auto r = db.exec(kCreate); !r) return r;
+    if (auto r = write_meta(db, "format", "idx"); !r) return r;
+    return write_meta(db, "schema_version", std::to_string(kSchemaVersion));
 }
 
 }  // namespace idx::indexer

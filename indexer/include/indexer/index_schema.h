@@ -15,10 +15,14 @@ namespace idx::indexer {
 constexpr int kSchemaVersion = 1;
 
 // Opens (creating when absent) an index for writing, in WAL mode. Refuses a
-// file that is not an idx index, or one of another schema version, unless
-// `rebuild` and the file is an idx index (any version) or an empty file:
-// then it is replaced. Never overwrites anything else.
+// file that is not an idx index (never overwritten, even with `rebuild`), and
+// an index of another schema version unless `rebuild`.
 Expected<Db> open_index_for_write(const std::string& path, bool rebuild);
+
+// Drops every table and creates the current schema: `idx index --rebuild`.
+// Call inside the transaction that refills the index, so that a crash
+// leaves the old index in place.
+Expected<void> reset_schema(Db& db);
 
 // Opens an existing index read-only and checks its schema version.
 Expected<Db> open_index_for_read(const std::string& path);

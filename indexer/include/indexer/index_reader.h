@@ -1,0 +1,50 @@
+// IndexReader: a read-only view of an index for queries.
+//
+// Opens its own SQLite connection (WAL readers never block the writer and
+// see one consistent snapshot per read transaction). Not thread-safe: one
+// reader per thread.
+#pragma once
+
+#include <roaring/roaring.h>
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "common/expected.h"
+#include "common/unique_handle.h"
+#include "indexer/sqlite.h"
+#include "indexer/trigram.h"
+
+namespace idx::indexer {
+
+using Bitmap = UniqueHandle<roaring_bitmap_t, &roaring_bitmap_free>;
+
+struct IndexedFile {
+    int64_t id = 0;
+    std::string path;
+    int64_t size = 0, mtime_ns = 0, inode = 0;
+    std::string skip;  // "" when content-indexed
+    bool has_postings = false;
+};
+
+class IndexReader {
+public:
+    static Expected<IndexReader> open(const std::string& db_path);
+
+    // Every file row (ids ascending).
+    Expected<std::vector<IndexedFile>> files();
+    // The files whose text holds trigram `t`: the union of all segments. It
+    // may hold ids of files since changed or deleted; intersect with live().
+    Expected<Bitmap> docs(Trigram t);
+    // Ids of all files with postings (the universe for "any trigram").
+    Expected<Bitmap> live();
+
+    Db& db() { return db_; }
+
+private:
+    Db db_;
+    Stmt postings_;
+};
+
+}  // namespace idx::indexer

@@ -1,0 +1,75 @@
+#include "indexer/index_reader.h"
+
+#include "indexer/index_schema.h"
+#include "indexer/posting_builder.h"
+
+namespace idx::indexer {
+
+Expected<IndexReader> IndexReader::open(const std::string& db_path) {
+    auto db = open_index_for_read(db_path);
+    if (!db) return std::move(db).error();
+    IndexReader r;
+    r.db_ = std::move(*db);
+    auto st = r.db_.prepare("SELECT docs FROM postings WHERE key >= ?1 AND key < ?2");
+    if (!st) return std::move(st).error();
+    r.postings_ = std::move(*st);
+    return r;
+}
+
+Expected<std::vector<IndexedFile>> IndexReader::files() {
+    auto st = db_.prepare("SELECT id, path, size, mtime_ns, inode, skip, segment FROM files ORDER BY id");
+    if (!st) return std::move(st).error();
+    std::vector<IndexedFile> out;
+    while (true) {
+        auto row = st->step();
+        if (!row) return std::move(row).error();
+        if (!*row) break;
+        IndexedFile f;
+        f.id = st->int64(0);
+        f.path = std::string(st->text(1));
+        f.size = st->int64(2);
+        f.mtime_ns = st->int64(3);
+        f.inode = st->int64(4);
+        f.skip = std::string(st->text(5));
+        f.has_postings = st->int64(6) != 0;
+        out.push_back(std::move(f));
+    }
+    return out;
+}
+
+Expected<Bitmap> IndexReader::docs(Trigram t) {
+    Bitmap acc(roaring_bitmap_create());
+    postings_.bind(1, posting_key(t, 0)).bind(2, posting_key(t + 1, 0));
+    while (true) {
+        auto row = postings_.step();
+        if (!row) {
+            postings_.reset();
+            return std::move(row).error();
+        }
+        if (!*row) break;
+        std::string_view blob = postings_.blob(0);
+        Bitmap b(roaring_bitmap_portable_deserialize_safe(blob.data(), blob.size()));
+        if (!b) {
+            postings_.reset();
+            return Error{ErrorKind::kCorrupt, db_.path() + ": a posting list is corrupt; rebuild with `idx index --rebuild`"};
+        }
+        roaring_bitmap_or_inplace(acc.get(), b.get());
+    }
+    postings_.reset();
+    return acc;
+}
+
+Expected<Bitmap> IndexReader::live() {
+    auto st = db_.prepare("SELECT id FROM files WHERE segment != 0");
+    if (!st) return std::move(st).error();
+    Bitmap b(roaring_bitmap_create());
+    while (true) {
+        auto row = st->step();
+        if (!row) return std::move(row).error();
+        if (!*row) break;
+        roaring_bitmap_add(b.get(), static_cast<uint32_t>(st->int64(0)));
+    }
+    return b;
+}
+
+}  // namespace idx::indexer

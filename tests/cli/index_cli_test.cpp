@@ -1,0 +1,194 @@
+// idx index and idx status through the real binary: bad index files, locks,
+// and crashes at random moments (issue #3, items 7 and 8).
+#include <doctest/doctest.h>
+#include <signal.h>
+#include <sqlite3.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <fstream>
+#include <random>
+#include <sstream>
+#include <thread>
+
+#include "tests/support/process.h"
+#include "tests/support/temp_tree.h"
+
+using idx::test::ProcessResult;
+using idx::test::run_process;
+using idx::test::TempTree;
+
+namespace {
+
+std::string slurp(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    std::ostringstream ss;
+    ss << in.rdbuf();
+    return ss.str();
+}
+
+int lines(const std::string& s) { return static_cast<int>(std::count(s.begin(), s.end(), '\n')); }
+
+ProcessResult run_idx(const TempTree& t, std::vector<std::string> args) {
+    args.insert(args.begin(), IDX_BINARY);
+    return run_process(args, t.root(), {"HOME=" + t.path(".home")}, {"IDX_DB"});
+}
+
+void populate(const TempTree& t, int n, int seed) {
+    std::mt19937 rng(static_cast<unsigned>(seed));
+    for (int i = 0; i < n; ++i) {
+        std::string body;
+        for (int k = 0; k < 50; ++k) body += "line " + std::to_string(rng()) + " spin_lock_irqsave\n";
+        t.write("d" + std::to_string(i % 17) + "/f" + std::to_string(i) + ".c", body);
+    }
+}
+
+void sql(const std::string& db_path, const std::string& statement) {
+    sqlite3* db = nullptr;
+    REQUIRE(sqlite3_open(db_path.c_str(), &db) == SQLITE_OK);
+    CHECK(sqlite3_exec(db, statement.c_str(), nullptr, nullptr, nullptr) == SQLITE_OK);
+    sqlite3_close(db);
+}
+
+std::string integrity(const std::string& db_path) {
+    sqlite3* db = nullptr;
+    std::string result = "cannot open";
+    if (sqlite3_open_v2(db_path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK) {
+        sqlite3_stmt* st = nullptr;
+        if (sqlite3_prepare_v2(db, "PRAGMA integrity_check", -1, &st, nullptr) == SQLITE_OK &&
+            sqlite3_step(st) == SQLITE_ROW) {
+            result = reinterpret_cast<const char*>(sqlite3_column_text(st, 0));
+        }
+        sqlite3_finalize(st);
+    }
+    sqlite3_close(db);
+    return result;
+}
+
+}  // namespace
+
+TEST_CASE("idx index then idx status reports the files and the changes since") {
+    TempTree t;
+    populate(t, 30, 1);
+    auto r = run_idx(t, {"index"});
+    REQUIRE(r.exit_code == 0);
+    CHECK(r.err.find("30 files") != std::string::npos);
+    t.write("new.c", "int x;\n");
+    auto s = run_idx(t, {"status"});
+    CHECK(s.exit_code == 0);
+    CHECK(s.out.find("files:    30") != std::string::npos);
+    CHECK(s.out.find("new.c") != std::string::npos);
+    auto j = run_idx(t, {"status", "--json"});
+    CHECK(j.exit_code == 0);
+    CHECK(j.out.find("\"added\":[\"new.c\"]") != std::string::npos);
+    auto sub = run_process({IDX_BINARY, "status", "--no-check"}, t.path("d3"), {}, {"IDX_DB"});
+    CHECK(sub.exit_code == 0);  // found by walking up
+}
+
+TEST_CASE("a file that is not an idx index is never overwritten, even with --rebuild") {
+    TempTree t;
+    populate(t, 3, 2);
+    t.write(".idx/index.db", "precious user data\n");
+    for (const auto& args : std::vector<std::vector<std::string>>{{"index"}, {"index", "--rebuild"}, {"status"}}) {
+        auto r = run_idx(t, args);
+        INFO(args[0], " ", r.err);
+        CHECK(r.exit_code == 2);
+        CHECK(lines(r.err) == 1);
+        CHECK(r.err.find("not an idx index") != std::string::npos);
+    }
+    CHECK(slurp(t.path(".idx/index.db")) == "precious user data\n");
+}
+
+TEST_CASE("a corrupt index gives a one-line error and is left alone") {
+    TempTree t;
+    populate(t, 40, 3);
+    REQUIRE(run_idx(t, {"index"}).exit_code == 0);
+    std::string bytes = slurp(t.path(".idx/index.db"));
+    REQUIRE(bytes.size() > 20000);
+    for (size_t i = 4096; i < bytes.size(); i += 97) bytes[i] = static_cast<char>(bytes[i] ^ 0x5a);
+    std::ofstream(t.path(".idx/index.db"), std::ios::binary) << bytes;
+    for (const auto& args : std::vector<std::vector<std::string>>{{"status"}, {"index"}}) {
+        auto r = run_idx(t, args);
+        INFO(args[0], " ", r.err);
+        CHECK(r.exit_code == 2);
+        CHECK(lines(r.err) == 1);
+    }
+    CHECK(slurp(t.path(".idx/index.db")) == bytes);
+}
+
+TEST_CASE("an index of another schema version asks for --rebuild, which works") {
+    TempTree t;
+    populate(t, 5, 4);
+    REQUIRE(run_idx(t, {"index"}).exit_code == 0);
+    sql(t.path(".idx/index.db"), "UPDATE meta SET value = '99' WHERE key = 'schema_version'");
+    for (const auto& args : std::vector<std::vector<std::string>>{{"index"}, {"status"}}) {
+        auto r = run_idx(t, args);
+        CHECK(r.exit_code == 2);
+        CHECK(lines(r.err) == 1);
+        CHECK(r.err.find("idx index --rebuild") != std::string::npos);
+    }
+    auto r = run_idx(t, {"index", "--rebuild"});
+    CHECK(r.exit_code == 0);
+    CHECK(run_idx(t, {"status", "--no-check"}).exit_code == 0);
+}
+
+TEST_CASE("an index locked by another writer gets a clear error") {
+    TempTree t;
+    populate(t, 5, 5);
+    REQUIRE(run_idx(t, {"index"}).exit_code == 0);
+    t.write("more.c", "int y;\n");
+    sqlite3* db = nullptr;
+    REQUIRE(sqlite3_open(t.path(".idx/index.db").c_str(), &db) == SQLITE_OK);
+    REQUIRE(sqlite3_exec(db, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr) == SQLITE_OK);
+    auto r = run_idx(t, {"index"});
+    CHECK(r.exit_code == 2);
+    CHECK(lines(r.err) == 1);
+    CHECK(r.err.find("another idx index is writing") != std::string::npos);
+    auto s = run_idx(t, {"status", "--no-check"});  // readers are not blocked
+    CHECK(s.exit_code == 0);
+    sqlite3_exec(db, "ROLLBACK", nullptr, nullptr, nullptr);
+    sqlite3_close(db);
+}
+
+TEST_CASE("killing the indexer at random moments leaves the old or the new index") {
+    TempTree t;
+    populate(t, 400, 6);
+    REQUIRE(run_idx(t, {"index"}).exit_code == 0);
+    // Kill within the span of a real run, measured here.
+    populate(t, 400, 99);
+    const auto t0 = std::chrono::steady_clock::now();
+    REQUIRE(run_idx(t, {"index", "--rebuild"}).exit_code == 0);
+    const auto span_us = std::max<long>(
+        1000, std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - t0).count());
+    std::mt19937 rng(20261127);
+    int killed_mid_run = 0;
+    for (int round = 0; round < 20; ++round) {
+        populate(t, 400, 100 + round);  // every file changes
+        if (round % 3 == 2) t.write("extra" + std::to_string(round) + ".c", "int z;\n");
+        pid_t pid = fork();
+        REQUIRE(pid >= 0);
+        if (pid == 0) {
+            if (chdir(t.root().c_str()) != 0) _exit(99);
+            freopen("/dev/null", "w", stdout);
+            freopen("/dev/null", "w", stderr);
+            const char* argv[] = {IDX_BINARY, "index", round % 2 ? "--rebuild" : "--json", nullptr};
+            execv(IDX_BINARY, const_cast<char* const*>(argv));
+            _exit(98);
+        }
+        std::this_thread::sleep_for(
+            std::chrono::microseconds(static_cast<long>(rng() % static_cast<unsigned long>(span_us * 7 / 10))));
+        kill(pid, SIGKILL);
+        int status = 0;
+        waitpid(pid, &status, 0);
+        killed_mid_run += WIFSIGNALED(status) ? 1 : 0;
+        CAPTURE(round);
+        CHECK(integrity(t.path(".idx/index.db")) == "ok");
+        auto s = run_idx(t, {"status", "--json", "--no-check"});
+        CHECK(s.exit_code == 0);
+        CHECK(s.out.find("\"files\":4") != std::string::npos);  // 400 or more: a whole index, old or new
+    }
+    MESSAGE("killed mid-run in ", killed_mid_run, " of 20 rounds");
+    CHECK(killed_mid_run >= 8);  // most rounds must really interrupt a run
+}

@@ -1,0 +1,138 @@
+// The index must hold every trigram of every text file, and stay exact
+// across incremental updates (issue #3).
+#include <doctest/doctest.h>
+
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <fstream>
+#include <map>
+#include <random>
+#include <sstream>
+#include <unistd.h>
+
+#include "indexer/index_builder.h"
+#include "indexer/index_reader.h"
+#include "tests/support/temp_tree.h"
+
+using namespace idx::indexer;
+using idx::test::TempTree;
+
+namespace {
+
+IndexStats index_tree(const TempTree& t) {
+    IndexOptions o;
+    o.root = t.root();
+    o.db_path = t.path(".idx/index.db");
+    ::mkdir(t.path(".idx").c_str(), 0755);
+    auto s = build_index(o, nullptr);
+    REQUIRE_MESSAGE(s.ok(), (s.ok() ? "" : s.error().message));
+    return *s;
+}
+
+std::string slurp(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    std::ostringstream ss;
+    ss << in.rdbuf();
+    return ss.str();
+}
+
+// Checks, by brute force, that every trigram of every live file's text lists
+// that file, and that no live file is listed for a trigram it lacks.
+void check_postings_exact(const TempTree& t) {
+    auto reader = IndexReader::open(t.path(".idx/index.db"));
+    REQUIRE(reader.ok());
+    auto files = reader->files();
+    REQUIRE(files.ok());
+    auto live = reader->live();
+    REQUIRE(live.ok());
+    std::map<Trigram, std::vector<int64_t>> expected;
+    TrigramExtractor ex;
+    for (const auto& f : *files) {
+        if (!f.skip.empty()) continue;
+        std::vector<Trigram> tri;
+        ex.extract(slurp(t.path(f.path)), tri);
+        for (Trigram x : tri) expected[x].push_back(f.id);
+    }
+    for (auto& [tri, ids] : expected) {
+        auto docs = reader->docs(tri);
+        REQUIRE(docs.ok());
+        roaring_bitmap_and_inplace(docs->get(), live->get());
+        std::vector<uint32_t> got(roaring_bitmap_get_cardinality(docs->get()));
+        roaring_bitmap_to_uint32_array(docs->get(), got.data());
+        std::vector<uint32_t> want(ids.begin(), ids.end());
+        std::sort(want.begin(), want.end());
+        CHECK(got == want);
+    }
+}
+
+std::string random_text(std::mt19937& rng) {
+    static const char* words[] = {"spin_lock", "irqsave", "cpu", "Mutex", "static", "int", "{", "}", "()", "kmalloc",
+                                  "é", "日本", "\t", "x"};
+    std::string s;
+    size_t n = rng() % 200;
+    for (size_t i = 0; i < n; ++i) {
+        s += words[rng() % (sizeof(words) / sizeof(words[0]))];
+        s += rng() % 7 == 0 ? "\n" : " ";
+    }
+    return s;
+}
+
+}  // namespace
+
+TEST_CASE("the index lists every trigram of every file, and nothing else") {
+    TempTree t;
+    std::mt19937 rng(3);
+    for (int i = 0; i < 60; ++i) t.write("d" + std::to_string(i % 5) + "/f" + std::to_string(i) + ".c", random_text(rng));
+    t.write("bin.dat", std::string("abc\0def", 7));
+    auto s = index_tree(t);
+    CHECK(s.added == 61);
+    CHECK(s.binary == 1);
+    check_postings_exact(t);
+}
+
+TEST_CASE("a second run re-reads only added and changed files, and drops deleted ones") {
+    TempTree t;
+    std::mt19937 rng(4);
+    for (int i = 0; i < 20; ++i) t.write("f" + std::to_string(i) + ".txt", random_text(rng));
+    index_tree(t);
+    t.write("f1.txt", "completely new words here\n");
+    t.write("new.txt", "brand new file\n");
+    REQUIRE(::unlink(t.path("f2.txt").c_str()) == 0);
+    auto s = index_tree(t);
+    CHECK(s.added == 1);
+    CHECK(s.changed == 1);
+    CHECK(s.deleted == 1);
+    CHECK(s.unchanged == 18);
+    CHECK(s.files == 20);
+    check_postings_exact(t);
+}
+
+TEST_CASE("a file whose metadata changed but whose content did not is not re-indexed") {
+    TempTree t;
+    t.write("a.txt", "hello world\n");
+    index_tree(t);
+    t.write("a.txt", "hello world\n");  // rewritten: new mtime, same bytes
+    auto s = index_tree(t);
+    CHECK(s.touched + s.unchanged == 1);
+    CHECK(s.changed == 0);
+    CHECK(s.pairs == 0);
+}
+
+TEST_CASE("many incremental runs are compacted and stay exact") {
+    TempTree t;
+    std::mt19937 rng(5);
+    for (int i = 0; i < 10; ++i) t.write("f" + std::to_string(i) + ".txt", random_text(rng));
+    index_tree(t);
+    for (int run = 0; run < 12; ++run) {
+        t.write("f" + std::to_string(run % 10) + ".txt", random_text(rng) + std::to_string(run));
+        index_tree(t);
+    }
+    auto reader = IndexReader::open(t.path(".idx/index.db"));
+    REQUIRE(reader.ok());
+    auto st = reader->db().prepare("SELECT COUNT(*) FROM segments");
+    REQUIRE(st.ok());
+    REQUIRE(*st->step());
+    CHECK(st->int64(0) <= 8);
+    check_postings_exact(t);
+}
