@@ -1,0 +1,275 @@
+#include "indexer/tagger.h"
+
+#include <algorithm>
+#include <cstring>
+
+#include "indexer/tags_query.h"
+
+namespace idx::indexer {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+struct Raw {
+    uint32_t name_start, name_end, pattern;
+    TSNode tag_node, name_node;
+    const std::string* kind;
+    bool is_def, ignored;
+};
+
+struct LocalScope {
+    uint32_t start, end;
+    bool inherits;
+    std::vector<std::string> defs;
+};
+
+std::string_view text_of(std::string_view src, TSNode n) {
+    const uint32_t s = ts_node_start_byte(n), e = ts_node_end_byte(n);
+    return e <= src.size() && s <= e ? src.substr(s, e - s) : std::string_view();
+}
+
+bool check_predicates(const TagsQuery& q, const TSQueryMatch& m, std::string_view src) {
+    for (const auto& p : q.pattern(m.pattern_index).predicates) {
+        bool seen = false, any_pass = false, all_pass = true;
+        for (uint16_t i = 0; i < m.capture_count; ++i) {
+            if (m.captures[i].index != p.capture) continue;
+            seen = true;
+            std::string_view t = text_of(src, m.captures[i].node);
+            bool ok = false;
+            switch (p.op) {
+                case TagsQuery::TextPredicate::kEq:
+                    if (p.other_capture >= 0) {
+                        for (uint16_t k = 0; k < m.capture_count; ++k) {
+                            if (m.captures[k].index == static_cast<uint32_t>(p.other_capture)) {
+                                ok = t == text_of(src, m.captures[k].node);
+                            }
+                        }
+                    } else {
+                        ok = t == p.value;
+                    }
+                    break;
+                case TagsQuery::TextPredicate::kMatch:
+                    ok = std::regex_search(t.begin(), t.end(), *p.regex);
+                    break;
+                case TagsQuery::TextPredicate::kAnyOf:
+                    ok = std::find(p.values.begin(), p.values.end(), t) != p.values.end();
+                    break;
+            }
+            if (p.negated) ok = !ok;
+            any_pass = any_pass || ok;
+            all_pass = all_pass && ok;
+        }
+        if (seen && !(p.any ? any_pass : all_pass)) return false;
+    }
+    return true;
+}
+
+// The tagged line: from the line's first non-space byte to its end, at most
+// 180 bytes (cut at a UTF-8 boundary), trailing spaces trimmed.
+std::string signature_at(std::string_view src, uint32_t pos) {
+    size_t start = pos;
+    while (start > 0 && src[start - 1] != '\n') --start;
+    while (start < src.size() && (src[start] == ' ' || src[start] == '\t')) ++start;
+    size_t end = start;
+    while (end < src.size() && src[end] != '\n' && end - start < 180) ++end;
+    while (end > start && end < src.size() && end - start >= 180 && (static_cast<unsigned char>(src[end]) & 0xc0) == 0x80) {
+        --end;
+    }
+    while (end > start && (src[end - 1] == ' ' || src[end - 1] == '\t' || src[end - 1] == '\r')) --end;
+    return std::string(src.substr(start, end - start));
+}
+
+// C and C++ function tags point at the declarator: widen a definition to
+// the function_definition around it, and call a bare declaration what it is.
+void widen_c_function(TSNode& node, std::string& kind) {
+    TSNode n = node;
+    while (true) {
+        TSNode parent = ts_node_parent(n);
+        if (ts_node_is_null(parent)) return;
+        const char* type = ts_node_type(parent);
+        if (std::strcmp(type, "pointer_declarator") == 0 || std::strcmp(type, "function_declarator") == 0 ||
+            std::strcmp(type, "parenthesized_declarator") == 0 || std::strcmp(type, "reference_declarator") == 0) {
+            n = parent;
+            continue;
+        }
+        if (std::strcmp(type, "function_definition") == 0) {
+            node = parent;
+        } else if (std::strcmp(type, "declaration") == 0 || std::strcmp(type, "field_declaration") == 0) {
+            kind = "prototype";
+        }
+        return;
+    }
+}
+
+bool parse_timed_out(TSParseState* state) {
+    return Clock::now() > *static_cast<Clock::time_point*>(state->payload);
+}
+
+}  // namespace
+
+Tagger::Tagger() : parser_(ts_parser_new()), cursor_(ts_query_cursor_new()) {}
+
+Expected<TagOutcome> Tagger::tag(Lang lang, std::string_view src, std::vector<Tag>& out,
+                                 std::chrono::milliseconds budget) {
+    auto q = TagsQuery::for_lang(lang);
+    if (!q) return std::move(q).error();
+    if (*q == nullptr) return TagOutcome::kNoGrammar;
+    const TagsQuery& query = **q;
+    if (!ts_parser_set_language(parser_.get(), query.language())) {
+        return Error{ErrorKind::kUnsupported, std::string(lang_name(lang)) + ": grammar ABI not supported"};
+    }
+    Clock::time_point deadline = Clock::now() + budget;
+    TSInput input{};
+    struct Source {
+        std::string_view text;
+    } source{src};
+    input.payload = &source;
+    input.read = [](void* payload, uint32_t byte, TSPoint, uint32_t* bytes_read) -> const char* {
+        auto* s = static_cast<Source*>(payload);
+        if (byte >= s->text.size()) {
+            *bytes_read = 0;
+            return "";
+        }
+        *bytes_read = static_cast<uint32_t>(s->text.size() - byte);
+        return s->text.data() + byte;
+    };
+    input.encoding = TSInputEncodingUTF8;
+    TSParseOptions options{&deadline, parse_timed_out};
+    TsTree tree(ts_parser_parse_with_options(parser_.get(), nullptr, input, options));
+    if (!tree) {
+        ts_parser_reset(parser_.get());
+        return TagOutcome::kTimeout;
+    }
+
+    ts_query_cursor_exec(cursor_.get(), query.query(), ts_tree_root_node(tree.get()));
+    std::vector<LocalScope> scopes{{0, static_cast<uint32_t>(src.size()), false, {}}};
+    std::vector<Raw> raws;
+    TSQueryMatch m;
+    while (ts_query_cursor_next_match(cursor_.get(), &m)) {
+        if (!check_predicates(query, m, src)) continue;
+        if (m.pattern_index < query.tags_pattern_index()) {
+            for (uint16_t i = 0; i < m.capture_count; ++i) {
+                const TSNode node = m.captures[i].node;
+                const auto role = query.capture(m.captures[i].index).role;
+                if (role == TagsQuery::Role::kLocalScope) {
+                    scopes.push_back({ts_node_start_byte(node), ts_node_end_byte(node),
+                                      query.pattern(m.pattern_index).scope_inherits, {}});
+                } else if (role == TagsQuery::Role::kLocalDefinition) {
+                    const uint32_t at = ts_node_start_byte(node);
+                    for (auto it = scopes.rbegin(); it != scopes.rend(); ++it) {
+                        if (it->start <= at && at <= it->end) {
+                            it->defs.emplace_back(text_of(src, node));
+                            break;
+                        }
+                    }
+                }
+            }
+            continue;
+        }
+        Raw r{};
+        bool have_name = false, have_tag = false;
+        for (uint16_t i = 0; i < m.capture_count; ++i) {
+            const auto& c = query.capture(m.captures[i].index);
+            switch (c.role) {
+                case TagsQuery::Role::kIgnore:
+                    r.ignored = true;
+                    [[fallthrough]];
+                case TagsQuery::Role::kName:
+                    r.name_node = m.captures[i].node;
+                    have_name = true;
+                    break;
+                case TagsQuery::Role::kDefinition:
+                case TagsQuery::Role::kReference:
+                    r.tag_node = m.captures[i].node;
+                    r.kind = &c.kind;
+                    r.is_def = c.role == TagsQuery::Role::kDefinition;
+                    have_tag = true;
+                    break;
+                default: break;
+            }
+        }
+        if (!have_name) continue;
+        if (!have_tag && !r.ignored) continue;
+        if (ts_node_has_error(r.name_node)) continue;
+        r.name_start = ts_node_start_byte(r.name_node);
+        r.name_end = ts_node_end_byte(r.name_node);
+        r.pattern = m.pattern_index;
+        if (query.pattern(m.pattern_index).name_must_be_non_local) {
+            const std::string_view name = text_of(src, r.name_node);
+            bool local = false;
+            for (auto it = scopes.rbegin(); it != scopes.rend(); ++it) {
+                if (!(it->start <= r.name_start && r.name_end <= it->end)) continue;
+                if (std::find(it->defs.begin(), it->defs.end(), name) != it->defs.end()) {
+                    local = true;
+                    break;
+                }
+                if (!it->inherits) break;
+            }
+            if (local) continue;
+        }
+        if (!have_tag) r.tag_node = r.name_node;
+        raws.push_back(r);
+    }
+
+    // One tag per name range: the lowest pattern wins; then drop @ignore.
+    std::sort(raws.begin(), raws.end(), [](const Raw& a, const Raw& b) {
+        return std::tie(a.name_start, a.name_end, a.pattern) < std::tie(b.name_start, b.name_end, b.pattern);
+    });
+    const size_t first = out.size();
+    const bool c_like = lang == Lang::kC || lang == Lang::kCpp;
+    for (size_t i = 0; i < raws.size(); ++i) {
+        const Raw& r = raws[i];
+        if (i > 0 && raws[i - 1].name_start == r.name_start && raws[i - 1].name_end == r.name_end) continue;
+        if (r.ignored || r.kind == nullptr) continue;
+        Tag t;
+        t.name = std::string(text_of(src, r.name_node));
+        t.kind = *r.kind;
+        t.is_definition = r.is_def;
+        TSNode extent = r.tag_node;
+        if (c_like && r.is_def && (t.kind == "function" || t.kind == "method") &&
+            std::strcmp(ts_node_type(r.tag_node), "function_declarator") == 0) {
+            widen_c_function(extent, t.kind);
+        }
+        const TSPoint np = ts_node_start_point(r.name_node);
+        const TSPoint sp = ts_node_start_point(extent), ep = ts_node_end_point(extent);
+        t.line = np.row + 1;
+        t.col = np.column + 1;
+        t.start_line = std::min(sp.row, np.row) + 1;
+        t.start_col = sp.column + 1;
+        t.end_line = ep.row + 1;
+        t.end_col = ep.column + 1;
+        t.signature = signature_at(src, r.name_start);
+        out.push_back(std::move(t));
+    }
+
+    // Scopes: the innermost definition whose extent holds each tag's name.
+    std::vector<size_t> defs;
+    for (size_t i = first; i < out.size(); ++i) {
+        if (out[i].is_definition) defs.push_back(i);
+    }
+    auto starts_before = [](const Tag& a, const Tag& b) {
+        return std::tie(a.start_line, a.start_col) < std::tie(b.start_line, b.start_col);
+    };
+    auto holds = [](const Tag& d, const Tag& t) {
+        return std::tie(d.start_line, d.start_col) <= std::tie(t.line, t.col) &&
+               std::tie(t.line, t.col) < std::tie(d.end_line, d.end_col);
+    };
+    std::sort(defs.begin(), defs.end(), [&](size_t a, size_t b) {
+        if (starts_before(out[a], out[b])) return true;
+        if (starts_before(out[b], out[a])) return false;
+        return std::tie(out[b].end_line, out[b].end_col) < std::tie(out[a].end_line, out[a].end_col);
+    });
+    for (size_t i = first; i < out.size(); ++i) {
+        Tag& t = out[i];
+        const Tag* best = nullptr;
+        for (size_t d : defs) {
+            const Tag& def = out[d];
+            if (std::tie(def.start_line, def.start_col) > std::tie(t.line, t.col)) break;
+            if (&def != &t && holds(def, t)) best = &def;  // later starts are more inner
+        }
+        if (best) t.scope = best->name;
+    }
+    return TagOutcome::kOk;
+}
+
+}  // namespace idx::indexer
