@@ -10,6 +10,7 @@
 #include <cstring>
 #include <mutex>
 
+#include "common/json_writer.h"
 #include "indexer/index_builder.h"
 #include "indexer/index_locator.h"
 #include "progress_bar.h"
@@ -24,7 +25,7 @@ class Observer final : public indexer::IndexObserver {
 public:
     void on_progress(const indexer::IndexProgress& p) override {
         std::lock_guard lock(mu_);
-        bar_.update(p.files_done, p.files_total, p.bytes_done, p.bytes_total);
+        bar_.update(p.phase, p.files_done, p.files_total, p.bytes_done, p.bytes_total);
     }
     void on_warning(const Error& e) override {
         std::lock_guard lock(mu_);
@@ -55,6 +56,7 @@ IndexCommand::IndexCommand(CLI::App& parent, bool with_options) {
     cmd_->add_option("--db", db_, "The index file (default: PATH/.idx/index.db, or $IDX_DB)")->type_name("FILE");
     cmd_->add_flag("--rebuild", rebuild_, "Start from an empty index (replaces an idx index of any version)");
     cmd_->add_flag("--json", json_, "Print the summary as JSON");
+    cmd_->add_flag("--no-symbols", no_symbols_, "Skip the tree-sitter symbol pass (content index only)");
     walk_.add_to(*cmd_);
     cmd_->footer(
         "Examples:\n"
@@ -87,6 +89,7 @@ int IndexCommand::run() {
     o.rebuild = rebuild_;
     o.walk = *walk;
     o.cancel = &g_cancel;
+    o.symbols = !no_symbols_;
     if (db_.empty() && std::getenv("IDX_DB") == nullptr) {
         std::string dir = root + "/.idx";
         if (::mkdir(dir.c_str(), 0755) != 0 && errno != EEXIST) {
@@ -107,23 +110,28 @@ int IndexCommand::run() {
     }
     const auto& s = *stats;
     if (json_) {
-        std::printf(
-            "{\"files\":%llu,\"added\":%llu,\"changed\":%llu,\"deleted\":%llu,\"unchanged\":%llu,\"touched\":%llu,"
-            "\"bytes_read\":%llu,\"binary\":%llu,\"too_large\":%llu,\"unreadable\":%llu,\"vanished\":%llu,"
-            "\"segments_written\":%llu,\"pairs\":%llu,\"seconds\":%.3f}\n",
-            (unsigned long long)s.files, (unsigned long long)s.added, (unsigned long long)s.changed,
-            (unsigned long long)s.deleted, (unsigned long long)s.unchanged, (unsigned long long)s.touched,
-            (unsigned long long)s.bytes_read, (unsigned long long)s.binary, (unsigned long long)s.too_large,
-            (unsigned long long)s.unreadable, (unsigned long long)s.vanished, (unsigned long long)s.segments_written,
-            (unsigned long long)s.pairs, s.seconds);
+        JsonWriter j;
+        j.begin_object().field("files", s.files).field("added", s.added).field("changed", s.changed);
+        j.field("deleted", s.deleted).field("unchanged", s.unchanged).field("touched", s.touched);
+        j.field("bytes_read", s.bytes_read).field("binary", s.binary).field("too_large", s.too_large);
+        j.field("unreadable", s.unreadable).field("vanished", s.vanished);
+        j.field("segments_written", s.segments_written).field("postings", s.pairs);
+        j.field("symbol_files", s.symbol_files).field("definitions", s.definitions).field("references", s.references);
+        j.field("symbols_interrupted", s.symbols_interrupted);
+        j.field("content_seconds", s.content_seconds).field("seconds", s.seconds).end_object();
+        std::printf("%s\n", j.str().c_str());
     } else {
         std::fprintf(stderr,
-                     "idx index: %llu files (%llu added, %llu changed, %llu deleted, %llu unchanged), %s read, "
-                     "%.2f s; skipped content: %llu binary, %llu too large, %llu unreadable\n",
+                     "idx index: %llu files (%llu added, %llu changed, %llu deleted, %llu unchanged), %s read; "
+                     "%llu definitions, %llu references; search-ready in %.2f s, done in %.2f s\n",
                      (unsigned long long)s.files, (unsigned long long)s.added, (unsigned long long)s.changed,
                      (unsigned long long)s.deleted, (unsigned long long)s.unchanged, human_bytes(s.bytes_read).c_str(),
-                     s.seconds, (unsigned long long)s.binary, (unsigned long long)s.too_large,
-                     (unsigned long long)s.unreadable);
+                     (unsigned long long)s.definitions, (unsigned long long)s.references, s.content_seconds, s.seconds);
+    }
+    if (s.symbols_interrupted) {
+        std::fprintf(stderr, "idx index: interrupted during the symbol pass; the content index is complete and the "
+                             "remaining symbols are pending (run idx index again)\n");
+        return 130;
     }
     return 0;
 }

@@ -18,7 +18,7 @@ private:
     CLI::App* cmd_;
     WalkFlags walk_;
     std::string path_ = ".", db_;
-    bool rebuild_ = false, json_ = false;
+    bool rebuild_ = false, json_ = false, no_symbols_ = false;
 };
 
 }  // namespace idx::cli

@@ -12,8 +12,13 @@ ProgressBar::ProgressBar() : start_(std::chrono::steady_clock::now()) {
     enabled_ = ::isatty(STDERR_FILENO) != 0 && !(term && std::string(term) == "dumb");
 }
 
-void ProgressBar::update(uint64_t done, uint64_t total, uint64_t bytes_done, uint64_t bytes_total) {
+void ProgressBar::update(const char* phase, uint64_t done, uint64_t total, uint64_t bytes_done,
+                         uint64_t bytes_total) {
     if (!enabled_) return;
+    if (phase_ != phase) {  // a new phase: rates and ETA start over
+        phase_ = phase;
+        start_ = std::chrono::steady_clock::now();
+    }
     const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
     const double frac = bytes_total > 0 ? static_cast<double>(bytes_done) / static_cast<double>(bytes_total)
                                         : (total > 0 ? static_cast<double>(done) / static_cast<double>(total) : 1.0);
@@ -24,7 +29,7 @@ void ProgressBar::update(uint64_t done, uint64_t total, uint64_t bytes_done, uin
     const double rate = secs > 0 ? static_cast<double>(done) / secs : 0;
     const double mbs = secs > 0 ? static_cast<double>(bytes_done) / secs / 1e6 : 0;
     const double eta = frac > 0.01 ? secs * (1 - frac) / frac : 0;
-    std::fprintf(stderr, "\r[%s] %3d%% %llu/%llu files  %.0f files/s  %.1f MB/s  ETA %.0fs   ", bar.c_str(),
+    std::fprintf(stderr, "\r%-8s [%s] %3d%% %llu/%llu files  %.0f files/s  %.1f MB/s  ETA %.0fs   ", phase, bar.c_str(),
                  static_cast<int>(frac * 100), static_cast<unsigned long long>(done),
                  static_cast<unsigned long long>(total), rate, mbs, eta);
     drawn_ = true;

@@ -17,7 +17,7 @@ if [[ $(id -u) -ne 0 ]]; then SUDO=sudo; fi
 PACKAGES=(
     build-essential cmake ninja-build pkg-config git ca-certificates util-linux
     libtbb-dev libsqlite3-dev sqlite3 libcurl4-openssl-dev libsimdjson-dev doctest-dev libcli11-dev
-    libfmt-dev libroaring-dev libxxhash-dev libpcre2-dev
+    libfmt-dev libroaring-dev libxxhash-dev libpcre2-dev libzstd-dev
     ripgrep hyperfine universal-ctags global codesearch
 )
 # Hyperscan's maintained fork; libhyperscan-dev (same API) conflicts with it

@@ -19,6 +19,8 @@
 #include "indexer/index_schema.h"
 #include "indexer/posting_builder.h"
 #include "indexer/segment_merger.h"
+#include "indexer/symbol_pass.h"
+#include "indexer/tag_store.h"
 #include "indexer/trigram.h"
 #include "indexer/walker.h"
 
@@ -129,6 +131,9 @@ public:
             "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, NULL)");
         auto del = db_.prepare("DELETE FROM files WHERE id = ?1");
         auto touch = db_.prepare("UPDATE files SET size = ?2, mtime_ns = ?3, inode = ?4 WHERE id = ?1");
+        auto tags = TagStore::prepare(db_);
+        if (!tags) return tags.error();
+        tags_ = std::move(*tags);
         if (!ins) return ins.error();
         if (!del) return del.error();
         if (!touch) return touch.error();
@@ -139,6 +144,7 @@ public:
     }
 
     Expected<void> remove(int64_t id) {
+        if (auto r = tags_.remove(id); !r) return r;
         del_.bind(1, id);
         return del_.run();
     }
@@ -216,6 +222,7 @@ private:
     const IndexOptions& o_;
     IndexStats& s_;
     Stmt ins_, del_, touch_;
+    TagStore tags_;
     PostingBuilder postings_;
     int64_t next_id_ = 1, segment_ = 1, segment_files_ = 0;
 };
@@ -349,6 +356,29 @@ Expected<IndexStats> build_index(const IndexOptions& o, IndexObserver* observer)
     if (auto r = write_meta(*db, "root", o.root); !r) return fail(r.error());
     if (auto r = db->exec("COMMIT"); !r) return fail(r.error());
     if (observer) observer->on_progress(progress);
+    stats.content_seconds = std::chrono::duration<double>(Clock::now() - start).count();
+
+    // 6. Symbols, after the content is committed (search works meanwhile).
+    if (o.symbols) {
+        SymbolPassOptions so;
+        so.root = o.root;
+        so.cancel = o.cancel;
+        if (observer) {
+            so.progress = [&](uint64_t done, uint64_t total) {
+                IndexProgress p;
+                p.files_done = done;
+                p.files_total = total;
+                p.phase = "symbols";
+                observer->on_progress(p);
+            };
+        }
+        auto sp = run_symbol_pass(*db, so);
+        if (!sp) return std::move(sp).error();
+        stats.symbol_files = sp->files;
+        stats.definitions = sp->definitions;
+        stats.references = sp->references;
+        stats.symbols_interrupted = sp->cancelled;
+    }
 
     auto count = scalar(*db, "SELECT COUNT(*) FROM files");
     stats.files = count ? static_cast<uint64_t>(*count) : 0;

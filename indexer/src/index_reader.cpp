@@ -1,7 +1,11 @@
 #include "indexer/index_reader.h"
 
 #include "indexer/index_schema.h"
+#include "indexer/path_order.h"
 #include "indexer/posting_builder.h"
+#include "indexer/symbol_codec.h"
+
+#include <algorithm>
 
 namespace idx::indexer {
 
@@ -70,6 +74,45 @@ Expected<Bitmap> IndexReader::live() {
         roaring_bitmap_add(b.get(), static_cast<uint32_t>(st->int64(0)));
     }
     return b;
+}
+
+Expected<std::vector<Tag>> IndexReader::file_tags(int64_t file) {
+    auto st = db_.prepare("SELECT data FROM tags WHERE file = ?1");
+    if (!st) return std::move(st).error();
+    st->bind(1, file);
+    auto row = st->step();
+    if (!row) return std::move(row).error();
+    if (!*row) return std::vector<Tag>{};
+    return decode_tags(st->blob(0));
+}
+
+Expected<std::vector<SymbolHit>> IndexReader::find_tags(std::string_view name, bool definitions) {
+    auto st = db_.prepare(definitions ? "SELECT n.file, f.path FROM def_names n JOIN files f ON f.id = n.file "
+                                        "WHERE n.hash = ?1"
+                                      : "SELECT n.file, f.path FROM ref_names n JOIN files f ON f.id = n.file "
+                                        "WHERE n.hash = ?1");
+    if (!st) return std::move(st).error();
+    st->bind(1, name_hash(name));
+    std::vector<std::pair<int64_t, std::string>> files;
+    while (true) {
+        auto row = st->step();
+        if (!row) return std::move(row).error();
+        if (!*row) break;
+        files.emplace_back(st->int64(0), std::string(st->text(1)));
+    }
+    std::vector<SymbolHit> hits;
+    for (auto& [id, path] : files) {
+        auto tags = file_tags(id);
+        if (!tags) return std::move(tags).error();
+        for (Tag& t : *tags) {
+            if (t.is_definition == definitions && t.name == name) hits.push_back({id, path, std::move(t)});
+        }
+    }
+    std::sort(hits.begin(), hits.end(), [](const SymbolHit& a, const SymbolHit& b) {
+        if (a.path != b.path) return path_less(a.path, b.path);
+        return a.tag.line < b.tag.line;
+    });
+    return hits;
 }
 
 }  // namespace idx::indexer

@@ -31,6 +31,22 @@ CREATE TABLE segments(
   files INTEGER NOT NULL,
   pairs INTEGER NOT NULL
 );
+CREATE TABLE tags(
+  file INTEGER PRIMARY KEY,     -- files.id
+  definitions INTEGER NOT NULL,
+  references_ INTEGER NOT NULL,
+  data BLOB NOT NULL            -- zstd records: see indexer/symbol_codec.h
+);
+CREATE TABLE def_names(         -- the files that define a name
+  hash INTEGER NOT NULL,        -- xxh3-64 of the name
+  file INTEGER NOT NULL,
+  PRIMARY KEY(hash, file)
+) WITHOUT ROWID;
+CREATE TABLE ref_names(         -- the files whose tags reference a name
+  hash INTEGER NOT NULL,
+  file INTEGER NOT NULL,
+  PRIMARY KEY(hash, file)
+) WITHOUT ROWID;
 CREATE TABLE postings(
   key INTEGER PRIMARY KEY,  -- trigram << 20 | segment
   docs BLOB NOT NULL        -- CRoaring portable bitmap of file ids

@@ -136,3 +136,32 @@ TEST_CASE("many incremental runs are compacted and stay exact") {
     CHECK(st->int64(0) <= 8);
     check_postings_exact(t);
 }
+
+TEST_CASE("definitions are found by name after indexing, and follow file changes") {
+    TempTree t;
+    t.write("a.c", "int helper(int a)\n{\n\treturn a;\n}\n");
+    t.write("b.py", "def helper():\n    pass\n");
+    index_tree(t);
+    {
+        auto reader = IndexReader::open(t.path(".idx/index.db"));
+        REQUIRE(reader.ok());
+        auto hits = reader->find_tags("helper", true);
+        REQUIRE(hits.ok());
+        REQUIRE(hits->size() == 2);
+        CHECK((*hits)[0].path == "a.c");
+        CHECK((*hits)[0].tag.line == 1);
+        CHECK((*hits)[0].tag.end_line == 4);
+        CHECK((*hits)[1].path == "b.py");
+    }
+    t.write("a.c", "int renamed(int a)\n{\n\treturn a;\n}\n");
+    index_tree(t);
+    auto reader = IndexReader::open(t.path(".idx/index.db"));
+    REQUIRE(reader.ok());
+    auto hits = reader->find_tags("helper", true);
+    REQUIRE(hits.ok());
+    REQUIRE(hits->size() == 1);
+    CHECK((*hits)[0].path == "b.py");
+    auto renamed = reader->find_tags("renamed", true);
+    REQUIRE(renamed.ok());
+    CHECK(renamed->size() == 1);
+}

@@ -34,9 +34,11 @@ struct IndexOptions {
     // held in memory; bounds peak memory on huge trees.
     uint64_t flush_pairs = 150'000'000;
     const std::atomic<bool>* cancel = nullptr;  // set (e.g. by SIGINT) to stop and roll back
+    bool symbols = true;  // run the tree-sitter symbol pass after the content pass
 };
 
 struct IndexProgress {
+    const char* phase = "content";  // "content", then "symbols"
     uint64_t files_done = 0, files_total = 0;
     uint64_t bytes_done = 0, bytes_total = 0;
 };
@@ -56,6 +58,9 @@ struct IndexStats {
     uint64_t binary = 0, too_large = 0, unreadable = 0, vanished = 0;
     uint64_t segments_written = 0;
     uint64_t pairs = 0;      // (trigram, file) pairs written
+    uint64_t symbol_files = 0, definitions = 0, references = 0;
+    bool symbols_interrupted = false;  // the symbol pass stopped early; the rest stays pending
+    double content_seconds = 0;  // until the content (search-ready) commit
     double seconds = 0;
 };
 

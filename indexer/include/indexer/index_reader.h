@@ -14,6 +14,7 @@
 #include "common/expected.h"
 #include "common/unique_handle.h"
 #include "indexer/sqlite.h"
+#include "indexer/tagger.h"
 #include "indexer/trigram.h"
 
 namespace idx::indexer {
@@ -28,6 +29,12 @@ struct IndexedFile {
     bool has_postings = false;
 };
 
+struct SymbolHit {
+    int64_t file = 0;
+    std::string path;
+    Tag tag;
+};
+
 class IndexReader {
 public:
     static Expected<IndexReader> open(const std::string& db_path);
@@ -39,6 +46,12 @@ public:
     Expected<Bitmap> docs(Trigram t);
     // Ids of all files with postings (the universe for "any trigram").
     Expected<Bitmap> live();
+
+    // Tags named exactly `name`: definitions, or references (from the
+    // grammars' tags.scm), ordered by path then line.
+    Expected<std::vector<SymbolHit>> find_tags(std::string_view name, bool definitions);
+    // All tags of one file, in source order.
+    Expected<std::vector<Tag>> file_tags(int64_t file);
 
     Db& db() { return db_; }
 

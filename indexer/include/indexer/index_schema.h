@@ -2,7 +2,8 @@
 //
 // Schema history (bump kSchemaVersion on any incompatible change; older
 // indexes then ask for `idx index --rebuild`):
-//   1  files, segments, postings (folded-trigram CRoaring lists), meta.
+//   1  files, segments, postings (folded-trigram CRoaring lists), tags
+//      (zstd blobs per file), def_names, ref_names, meta.
 #pragma once
 
 #include <string>

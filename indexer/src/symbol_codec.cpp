@@ -1,0 +1,109 @@
+#include "indexer/symbol_codec.h"
+
+#include <xxhash.h>
+#include <zstd.h>
+
+namespace idx::indexer {
+namespace {
+
+void put_varint(std::string& out, uint64_t v) {
+    while (v >= 0x80) {
+        out.push_back(static_cast<char>(v | 0x80));
+        v >>= 7;
+    }
+    out.push_back(static_cast<char>(v));
+}
+
+void put_string(std::string& out, std::string_view s) {
+    put_varint(out, s.size());
+    out.append(s);
+}
+
+class Reader {
+public:
+    explicit Reader(std::string_view s) : s_(s) {}
+    bool varint(uint64_t& v) {
+        v = 0;
+        for (int shift = 0; shift < 64; shift += 7) {
+            if (pos_ >= s_.size()) return false;
+            const auto b = static_cast<uint8_t>(s_[pos_++]);
+            v |= static_cast<uint64_t>(b & 0x7f) << shift;
+            if (!(b & 0x80)) return true;
+        }
+        return false;
+    }
+    bool u32(uint32_t& v) {
+        uint64_t x = 0;
+        if (!varint(x) || x > UINT32_MAX) return false;
+        v = static_cast<uint32_t>(x);
+        return true;
+    }
+    bool string(std::string& out) {
+        uint64_t n = 0;
+        if (!varint(n) || n > s_.size() - pos_) return false;
+        out.assign(s_.substr(pos_, n));
+        pos_ += n;
+        return true;
+    }
+
+private:
+    std::string_view s_;
+    size_t pos_ = 0;
+};
+
+Error corrupt() { return Error{ErrorKind::kCorrupt, "a symbol record is corrupt; rebuild with `idx index --rebuild`"}; }
+
+}  // namespace
+
+int64_t name_hash(std::string_view name) { return static_cast<int64_t>(XXH3_64bits(name.data(), name.size())); }
+
+std::string encode_tags(const std::vector<Tag>& tags) {
+    std::string raw;
+    put_varint(raw, tags.size());
+    for (const Tag& t : tags) {
+        put_varint(raw, t.is_definition ? 1 : 0);
+        put_string(raw, t.name);
+        put_string(raw, t.kind);
+        put_string(raw, t.scope);
+        put_string(raw, t.is_definition ? t.signature : std::string());
+        put_varint(raw, t.line);
+        put_varint(raw, t.col);
+        put_varint(raw, t.line - t.start_line);
+        put_varint(raw, t.start_col);
+        put_varint(raw, t.end_line - t.line);
+        put_varint(raw, t.end_col);
+    }
+    std::string out(ZSTD_compressBound(raw.size()), '\0');
+    const size_t n = ZSTD_compress(out.data(), out.size(), raw.data(), raw.size(), 3);
+    out.resize(ZSTD_isError(n) ? 0 : n);
+    return out;
+}
+
+Expected<std::vector<Tag>> decode_tags(std::string_view blob) {
+    const unsigned long long size = ZSTD_getFrameContentSize(blob.data(), blob.size());
+    if (size == ZSTD_CONTENTSIZE_ERROR || size == ZSTD_CONTENTSIZE_UNKNOWN || size > (uint64_t{1} << 31)) {
+        return corrupt();
+    }
+    std::string raw(size, '\0');
+    const size_t n = ZSTD_decompress(raw.data(), raw.size(), blob.data(), blob.size());
+    if (ZSTD_isError(n) || n != size) return corrupt();
+    Reader r(raw);
+    uint64_t count = 0;
+    if (!r.varint(count) || count > raw.size()) return corrupt();
+    std::vector<Tag> tags(count);
+    for (Tag& t : tags) {
+        uint64_t flags = 0;
+        uint32_t back = 0, forward = 0;
+        if (!r.varint(flags) || !r.string(t.name) || !r.string(t.kind) || !r.string(t.scope) ||
+            !r.string(t.signature) || !r.u32(t.line) || !r.u32(t.col) || !r.u32(back) || !r.u32(t.start_col) ||
+            !r.u32(forward) || !r.u32(t.end_col) || back > t.line) {
+            return corrupt();
+        }
+        t.is_definition = flags & 1;
+        t.start_line = t.line - back;
+        t.end_line = t.line + forward;
+    }
+    return tags;
+}
+
+}  // namespace idx::indexer

@@ -1,0 +1,71 @@
+#include "indexer/tag_store.h"
+
+#include <algorithm>
+
+#include "indexer/symbol_codec.h"
+
+namespace idx::indexer {
+
+Expected<TagStore> TagStore::prepare(Db& db) {
+    TagStore s;
+    struct Spec {
+        Stmt* out;
+        const char* sql;
+    };
+    for (const Spec& spec : {
+             Spec{&s.get_, "SELECT data FROM tags WHERE file = ?1"},
+             Spec{&s.put_, "INSERT INTO tags(file, definitions, references_, data) VALUES (?1, ?2, ?3, ?4)"},
+             Spec{&s.del_, "DELETE FROM tags WHERE file = ?1"},
+             Spec{&s.put_def_, "INSERT OR IGNORE INTO def_names(hash, file) VALUES (?1, ?2)"},
+             Spec{&s.put_ref_, "INSERT OR IGNORE INTO ref_names(hash, file) VALUES (?1, ?2)"},
+             Spec{&s.del_def_, "DELETE FROM def_names WHERE hash = ?1 AND file = ?2"},
+             Spec{&s.del_ref_, "DELETE FROM ref_names WHERE hash = ?1 AND file = ?2"},
+         }) {
+        auto st = db.prepare(spec.sql);
+        if (!st) return st.error();
+        *spec.out = std::move(*st);
+    }
+    return s;
+}
+
+Expected<void> TagStore::remove(int64_t file) {
+    get_.bind(1, file);
+    auto row = get_.step();
+    if (!row) {
+        get_.reset();
+        return row.error();
+    }
+    if (!*row) {
+        get_.reset();
+        return {};
+    }
+    auto tags = decode_tags(get_.blob(0));
+    get_.reset();
+    if (tags) {  // a corrupt blob still goes; its name rows become harmless strays
+        for (const Tag& t : *tags) {
+            Stmt& st = t.is_definition ? del_def_ : del_ref_;
+            st.bind(1, name_hash(t.name)).bind(2, file);
+            if (auto r = st.run(); !r) return r;
+        }
+    }
+    del_.bind(1, file);
+    return del_.run();
+}
+
+Expected<void> TagStore::write(int64_t file, const std::vector<Tag>& tags) {
+    if (auto r = remove(file); !r) return r;
+    if (tags.empty()) return {};
+    int64_t defs = 0;
+    for (const Tag& t : tags) {
+        defs += t.is_definition ? 1 : 0;
+        Stmt& st = t.is_definition ? put_def_ : put_ref_;
+        st.bind(1, name_hash(t.name)).bind(2, file);
+        if (auto r = st.run(); !r) return r;
+    }
+    const std::string blob = encode_tags(tags);
+    put_.bind(1, file).bind(2, defs).bind(3, static_cast<int64_t>(tags.size()) - defs);
+    put_.bind_blob(4, blob.data(), blob.size());
+    return put_.run();
+}
+
+}  // namespace idx::indexer
