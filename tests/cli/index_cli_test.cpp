@@ -192,3 +192,47 @@ TEST_CASE("killing the indexer at random moments leaves the old or the new index
     MESSAGE("killed mid-run in ", killed_mid_run, " of 20 rounds");
     CHECK(killed_mid_run >= 8);  // most rounds must really interrupt a run
 }
+
+TEST_CASE("SIGINT during the symbol pass keeps the committed content and leaves symbols pending") {
+    TempTree t;
+    for (int i = 0; i < 1500; ++i) {
+        std::string body;
+        for (int k = 0; k < 40; ++k) body += "static int fn_" + std::to_string(i) + "_" + std::to_string(k) + "(int a)\n{\n\treturn a + 1;\n}\n";
+        t.write("src/f" + std::to_string(i) + ".c", body);
+    }
+    pid_t pid = fork();
+    REQUIRE(pid >= 0);
+    if (pid == 0) {
+        if (chdir(t.root().c_str()) != 0) _exit(99);
+        freopen("/dev/null", "w", stdout);
+        freopen("/dev/null", "w", stderr);
+        execl(IDX_BINARY, IDX_BINARY, "index", static_cast<char*>(nullptr));
+        _exit(98);
+    }
+    // Wait until the content is committed (status answers), then interrupt.
+    bool ready = false;
+    for (int i = 0; i < 400 && !ready; ++i) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+        auto s = run_idx(t, {"status", "--json", "--no-check"});
+        ready = s.exit_code == 0 && s.out.find("\"files\":1500") != std::string::npos;
+    }
+    REQUIRE(ready);
+    kill(pid, SIGINT);
+    int status = 0;
+    waitpid(pid, &status, 0);
+    REQUIRE(WIFEXITED(status));
+    MESSAGE("idx index exited with ", WEXITSTATUS(status));
+    auto s = run_idx(t, {"status", "--json", "--no-check"});
+    CHECK(s.exit_code == 0);
+    CHECK(s.out.find("\"files\":1500") != std::string::npos);
+    if (WEXITSTATUS(status) == 130) {
+        CHECK(s.out.find("\"pending\":0") == std::string::npos);  // something left to do
+    } else {
+        CHECK(WEXITSTATUS(status) == 0);  // the pass won the race: it finished
+    }
+    auto again = run_idx(t, {"index"});
+    CHECK(again.exit_code == 0);
+    auto done = run_idx(t, {"status", "--json", "--no-check"});
+    CHECK(done.out.find("\"pending\":0") != std::string::npos);
+    CHECK(integrity(t.path(".idx/index.db")) == "ok");
+}
