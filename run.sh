@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # ./run.sh [PATH]: set up, build, and run idx's main job on PATH (default:
-# this repository): list the files, then search them.
+# this repository): index it, show the index status, list the files and run
+# a search.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 target=${1:-$here}
@@ -9,8 +10,12 @@ target=${1:-$here}
 idx=$here/build/idx
 
 cd "$target"
-echo "== idx files: $(pwd)"
+echo "== idx index $(pwd)"
+"$idx" index
+echo "== idx status"
+"$idx" status --limit 5
+echo "== idx files | wc -l"
 TIMEFORMAT='(%R s)'
 time { "$idx" files | wc -l; }
-echo "== idx search -c 'TODO|FIXME' (files with counts, first 10)"
+echo "== idx search -c 'TODO|FIXME' --sort path (first 10)"
 "$idx" search -c 'TODO|FIXME' --sort path | head -10 || true

@@ -2,7 +2,7 @@
 # bench/run.sh: idx side by side with the tools it replaces, on the Linux
 # corpus (../shared/bench/corpus.sh), in one run, warm cache.
 #
-#   bench/run.sh [--quick] [--no-readme]
+#   bench/run.sh [--quick] [--no-readme] [--no-index]
 #
 # Writes bench/results/<date>-<host>.md and, unless --no-readme, copies the
 # table into README.md between the bench markers. Each row is the median of
@@ -12,12 +12,15 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 cd "$here"
 runs=15
+build_runs=3
 update_readme=1
+with_index=1
 for a in "$@"; do
     case $a in
-        --quick) runs=5 ;;
+        --quick) runs=5; build_runs=1 ;;
         --no-readme) update_readme=0 ;;
-        *) echo "usage: bench/run.sh [--quick] [--no-readme]" >&2; exit 2 ;;
+        --no-index) with_index=0 ;;
+        *) echo "usage: bench/run.sh [--quick] [--no-readme] [--no-index]" >&2; exit 2 ;;
     esac
 done
 
@@ -66,6 +69,38 @@ row "start-up (\`--version\`)" "$idx --version" "rg --version" "rg --version"
 row "\`idx files\` vs \`rg --files\`" "$idx files" "rg --files" "rg --files"
 row "\`idx files -t c\` vs \`rg --files -t c\`" "$idx files -t c" "rg --files -t c" "rg --files -t c"
 
+# Index builds (one run each for the slow ones), kept outside the corpus.
+export IDX_DB=$work/linux.db
+export CSEARCHINDEX=$work/csearchindex
+rm -rf "$work/gtags" && mkdir -p "$work/gtags"
+rowx() {  # rowx NAME RUNS PREPARE IDX_CMD RIVAL_NAME RIVAL_CMD: like row, with --prepare
+    local name=$1 n=$2 prep=$3 idx_cmd=$4 rival=$5 rival_cmd=$6 json=$work/h.json
+    hyperfine -N --runs "$n" --prepare "$prep" --export-json "$json" --output=pipe \
+        "$idx_cmd" "$rival_cmd" > "$work/hyperfine.log" 2>&1
+    local a b
+    a=$(median_ms "$json" 1)
+    b=$(median_ms "$json" 2)
+    printf '| %s | %s | %s | %s | %s |\n' "$name" "$a" "$rival" "$b" \
+        "$(awk -v a="$a" -v b="$b" 'BEGIN { if (a > 0) printf "%.2f×", b / a; else print "-" }')" >> "$rows"
+    echo "bench: $name: idx $a ms, $rival $b ms" >&2
+}
+if ((with_index)); then
+    rowx "index, search-ready (\`idx index --no-symbols\`)" "$build_runs" "rm -f $work/csearchindex" \
+        "$idx index --rebuild --no-symbols" "cindex" "cindex $corpus"
+    rm -f "$work/linux.db"  # the full build starts from nothing (prepare runs before both commands)
+    rowx "index, full with symbols (\`idx index\`)" 1 "true" \
+        "$idx index --rebuild" "gtags (defs+refs)" "gtags $work/gtags"
+    idx_mb=$(du -m "$work/linux.db" | cut -f1)
+    cs_mb=$(du -m "$work/csearchindex" | cut -f1)
+    gt_mb=$(du -sm "$work/gtags" | cut -f1)
+    corpus_mb=$(du -sm --exclude=.idx "$corpus" | cut -f1)
+    size_line="Index size: idx $idx_mb MB ($((100 * idx_mb / corpus_mb))% of the $corpus_mb MB corpus, symbols included); cindex $cs_mb MB; gtags $gt_mb MB."
+    rowx "update, nothing changed" 5 "true" "$idx index" "rg --files (for scale)" "rg --files $corpus"
+    orig=$(stat -c %y "$corpus/kernel/fork.c")
+    rowx "update, one file touched" 10 "touch $corpus/kernel/fork.c" "$idx index" "rg --files (for scale)" "rg --files $corpus"
+    touch -d "$orig" "$corpus/kernel/fork.c"
+fi
+
 cd "$here"
 cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')
 {
@@ -78,6 +113,7 @@ cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')
     cat "$rows"
     echo
     echo "Correctness on the same corpus: \`idx files\` vs \`rg --files\`: $files_check."
+    if ((with_index)); then echo; echo "$size_line"; fi
 } > "$out"
 echo "bench: wrote $out" >&2
 

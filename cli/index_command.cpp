@@ -57,6 +57,8 @@ IndexCommand::IndexCommand(CLI::App& parent, bool with_options) {
     cmd_->add_flag("--rebuild", rebuild_, "Start from an empty index (replaces an idx index of any version)");
     cmd_->add_flag("--json", json_, "Print the summary as JSON");
     cmd_->add_flag("--no-symbols", no_symbols_, "Skip the tree-sitter symbol pass (content index only)");
+    cmd_->add_option("--out", out_, "Also write a compact copy of the index to FILE (a CI artifact)")
+        ->type_name("FILE");
     walk_.add_to(*cmd_);
     cmd_->footer(
         "Examples:\n"
@@ -90,6 +92,7 @@ int IndexCommand::run() {
     o.walk = *walk;
     o.cancel = &g_cancel;
     o.symbols = !no_symbols_;
+    o.out_path = out_;
     if (db_.empty() && std::getenv("IDX_DB") == nullptr) {
         std::string dir = root + "/.idx";
         if (::mkdir(dir.c_str(), 0755) != 0 && errno != EEXIST) {

@@ -17,7 +17,7 @@ public:
 private:
     CLI::App* cmd_;
     WalkFlags walk_;
-    std::string path_ = ".", db_;
+    std::string path_ = ".", db_, out_;
     bool rebuild_ = false, json_ = false, no_symbols_ = false;
 };
 

@@ -4,7 +4,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <chrono>
+#include <cstdio>
 #include <mutex>
 #include <optional>
 #include <tbb/enumerable_thread_specific.h>
@@ -16,6 +18,7 @@
 
 #include "common/unique_handle.h"
 #include "indexer/binary_detection.h"
+#include "indexer/git_blob_ids.h"
 #include "indexer/index_schema.h"
 #include "indexer/posting_builder.h"
 #include "indexer/segment_merger.h"
@@ -38,6 +41,7 @@ struct OldFile {
     int64_t id;
     int64_t size, mtime_ns, inode, hash;
     std::string skip;
+    std::string git_oid;
     bool seen = false;
 };
 
@@ -63,6 +67,7 @@ private:
 struct Work {
     const FileEntry* entry = nullptr;
     OldFile* old = nullptr;
+    const std::string* git_oid = nullptr;  // the file's blob id, when clean in git
     int err = 0;  // errno from reading
     int64_t hash = 0;
     std::string skip;  // "" when fully content-indexed
@@ -127,8 +132,8 @@ public:
         next_id_ = next_id;
         segment_ = segment;
         auto ins = db_.prepare(
-            "INSERT INTO files(id, path, size, mtime_ns, inode, hash, lang, skip, nul_offset, segment, symbols) "
-            "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, NULL)");
+            "INSERT INTO files(id, path, size, mtime_ns, inode, hash, lang, skip, nul_offset, segment, symbols, git_oid) "
+            "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, NULL, ?11)");
         auto del = db_.prepare("DELETE FROM files WHERE id = ?1");
         auto touch = db_.prepare("UPDATE files SET size = ?2, mtime_ns = ?3, inode = ?4 WHERE id = ?1");
         auto tags = TagStore::prepare(db_);
@@ -141,6 +146,14 @@ public:
         del_ = std::move(*del);
         touch_ = std::move(*touch);
         return {};
+    }
+
+    // Metadata changed, content known equal (same hash or same git blob id).
+    Expected<void> touch(int64_t id, const FileEntry& e) {
+        ++s_.touched;
+        touch_.bind(1, id).bind(2, static_cast<int64_t>(e.size)).bind(3, e.mtime_ns);
+        touch_.bind(4, static_cast<int64_t>(e.inode));
+        return touch_.run();
     }
 
     Expected<void> remove(int64_t id) {
@@ -159,10 +172,7 @@ public:
         }
         if (w.err != 0) w.skip = "unreadable";
         if (w.old && w.err == 0 && w.skip != "too_large" && w.old->hash == w.hash && w.old->skip == w.skip) {
-            ++s_.touched;
-            touch_.bind(1, w.old->id).bind(2, static_cast<int64_t>(e.size)).bind(3, e.mtime_ns);
-            touch_.bind(4, static_cast<int64_t>(e.inode));
-            return touch_.run();
+            return touch(w.old->id, e);
         }
         if (w.old) {
             ++s_.changed;
@@ -194,6 +204,11 @@ public:
             ins_.bind_null(9);
         }
         ins_.bind(10, w.trigrams.empty() ? 0 : segment_);
+        if (w.git_oid) {
+            ins_.bind(11, *w.git_oid);
+        } else {
+            ins_.bind_null(11);
+        }
         if (auto r = ins_.run(); !r) return r;
         if (!w.trigrams.empty()) {
             postings_.add(static_cast<uint32_t>(id), w.trigrams);
@@ -264,7 +279,7 @@ Expected<IndexStats> build_index(const IndexOptions& o, IndexObserver* observer)
     }
     std::unordered_map<std::string, OldFile> old;
     {
-        auto st = db->prepare("SELECT id, path, size, mtime_ns, inode, hash, skip FROM files");
+        auto st = db->prepare("SELECT id, path, size, mtime_ns, inode, hash, skip, COALESCE(git_oid, '') FROM files");
         if (!st) return fail(st.error());
         while (true) {
             auto row = st->step();
@@ -272,23 +287,36 @@ Expected<IndexStats> build_index(const IndexOptions& o, IndexObserver* observer)
             if (!*row) break;
             old.emplace(std::string(st->text(1)),
                         OldFile{st->int64(0), st->int64(2), st->int64(3), st->int64(4), st->int64(5),
-                                std::string(st->text(6))});
+                                std::string(st->text(6)), std::string(st->text(7))});
         }
     }
+    // In a git checkout, a clean file's blob id names its content: a file
+    // whose mtime differs (another clone) but whose blob id matches is not
+    // read again.
+    const auto git_ids = git_blob_ids(o.root);
     std::vector<Work> todo;
+    std::vector<std::pair<int64_t, const FileEntry*>> git_same;
     IndexProgress progress;
     for (const FileEntry& e : files) {
         auto it = old.find(e.path);
         OldFile* prev = it == old.end() ? nullptr : &it->second;
         if (prev) prev->seen = true;
-        if (prev && prev->size == static_cast<int64_t>(e.size) && prev->mtime_ns == e.mtime_ns &&
-            prev->inode == static_cast<int64_t>(e.inode) && prev->skip != "unreadable" && prev->skip != "vanished") {
+        const bool usable = prev && prev->skip != "unreadable" && prev->skip != "vanished";
+        if (usable && prev->size == static_cast<int64_t>(e.size) && prev->mtime_ns == e.mtime_ns &&
+            prev->inode == static_cast<int64_t>(e.inode)) {
             ++stats.unchanged;
+            continue;
+        }
+        auto git = git_ids.find(e.path);
+        if (usable && git != git_ids.end() && !prev->git_oid.empty() && prev->git_oid == git->second &&
+            prev->size == static_cast<int64_t>(e.size)) {
+            git_same.emplace_back(prev->id, &e);
             continue;
         }
         Work w;
         w.entry = &e;
         w.old = prev;
+        w.git_oid = git == git_ids.end() ? nullptr : &git->second;
         todo.push_back(std::move(w));
         progress.bytes_total += e.size;
     }
@@ -300,6 +328,10 @@ Expected<IndexStats> build_index(const IndexOptions& o, IndexObserver* observer)
     if (!next_seg) return fail(next_seg.error());
     Writer writer(*db, o, stats);
     if (auto r = writer.prepare(*next_id, *next_seg); !r) return fail(r.error());
+
+    for (auto [id, entry] : git_same) {
+        if (auto r = writer.touch(id, *entry); !r) return fail(r.error());
+    }
 
     // 3. Deleted files: in the index, not in the tree.
     for (auto& [path, f] : old) {
@@ -378,6 +410,26 @@ Expected<IndexStats> build_index(const IndexOptions& o, IndexObserver* observer)
         stats.definitions = sp->definitions;
         stats.references = sp->references;
         stats.symbols_interrupted = sp->cancelled;
+    }
+
+    if (!o.out_path.empty()) {
+        // A compact, self-contained copy: the artifact a CI job uploads. It
+        // replaces an older idx index at that path, never any other file.
+        struct stat st {};
+        if (::stat(o.out_path.c_str(), &st) == 0 && st.st_size > 0) {
+            auto existing = open_index_for_read(o.out_path);
+            if (!existing && existing.error().kind == ErrorKind::kCorrupt) {
+                return Error{ErrorKind::kInvalidArgument, "--out " + o.out_path + ": exists and is not an idx index; "
+                                                                                  "not overwriting it"};
+            }
+        }
+        const std::string tmp = o.out_path + ".tmp";
+        ::unlink(tmp.c_str());
+        auto vac = db->prepare("VACUUM INTO ?1");
+        if (!vac) return std::move(vac).error();
+        vac->bind(1, tmp);
+        if (auto r = vac->run(); !r) return std::move(r).error();
+        if (::rename(tmp.c_str(), o.out_path.c_str()) != 0) return Error::from_errno(errno, "--out " + o.out_path);
     }
 
     auto count = scalar(*db, "SELECT COUNT(*) FROM files");

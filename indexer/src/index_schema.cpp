@@ -19,6 +19,7 @@ CREATE TABLE files(
   mtime_ns INTEGER NOT NULL,
   inode INTEGER NOT NULL,
   hash INTEGER,
+  git_oid TEXT,                 -- git blob id when the file was clean in a git checkout
   lang TEXT,
   skip TEXT,
   nul_offset INTEGER,

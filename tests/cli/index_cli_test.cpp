@@ -4,10 +4,12 @@
 #include <signal.h>
 #include <sqlite3.h>
 #include <sys/wait.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
+#include <filesystem>
 #include <fstream>
 #include <random>
 #include <sstream>
@@ -235,4 +237,50 @@ TEST_CASE("SIGINT during the symbol pass keeps the committed content and leaves 
     auto done = run_idx(t, {"status", "--json", "--no-check"});
     CHECK(done.out.find("\"pending\":0") != std::string::npos);
     CHECK(integrity(t.path(".idx/index.db")) == "ok");
+}
+
+// Issue #3, item 11: an index built in one clone works in another, and no
+// file is read again just because its mtime differs.
+TEST_CASE("an index from one git clone is reused by another without rescanning") {
+    TempTree t;
+    populate(t, 50, 7);
+    auto git = [&](const std::string& dir, std::vector<std::string> args) {
+        args.insert(args.begin(), {"git", "-C", dir, "-c", "user.name=t", "-c", "user.email=t@t"});
+        return run_process(args);
+    };
+    REQUIRE(git(t.root(), {"init", "-q"}).exit_code == 0);
+    REQUIRE(git(t.root(), {"add", "-A"}).exit_code == 0);
+    REQUIRE(git(t.root(), {"commit", "-qm", "x"}).exit_code == 0);
+    auto built = run_idx(t, {"index", "--out", t.path("artifact.db")});
+    REQUIRE(built.exit_code == 0);
+
+    TempTree other;
+    const std::string clone = other.path("clone");
+    REQUIRE(run_process({"git", "clone", "-q", t.root(), clone}).exit_code == 0);
+    ::mkdir((clone + "/.idx").c_str(), 0755);
+    std::filesystem::copy_file(t.path("artifact.db"), clone + "/.idx/index.db");
+    auto r = run_process({IDX_BINARY, "index", "--json"}, clone, {}, {"IDX_DB"});
+    INFO(r.out, r.err);
+    REQUIRE(r.exit_code == 0);
+    CHECK(r.out.find("\"bytes_read\":0") != std::string::npos);
+    CHECK(r.out.find("\"added\":0") != std::string::npos);
+    CHECK(r.out.find("\"changed\":0") != std::string::npos);
+    CHECK(r.out.find("\"touched\":50") != std::string::npos);
+    auto s = run_process({IDX_BINARY, "status", "--json"}, clone, {}, {"IDX_DB"});
+    CHECK(s.out.find("\"modified\":[]") != std::string::npos);
+
+    // A real change in the clone is still seen.
+    std::ofstream(clone + "/d0/f0.c", std::ios::app) << "changed\n";
+    auto again = run_process({IDX_BINARY, "index", "--json"}, clone, {}, {"IDX_DB"});
+    CHECK(again.out.find("\"changed\":1") != std::string::npos);
+}
+
+TEST_CASE("--out never overwrites a file that is not an idx index") {
+    TempTree t;
+    populate(t, 3, 8);
+    t.write("keep.txt", "mine\n");
+    auto r = run_idx(t, {"index", "--out", t.path("keep.txt")});
+    CHECK(r.exit_code == 2);
+    CHECK(lines(r.err) == 1);
+    CHECK(slurp(t.path("keep.txt")) == "mine\n");
 }

@@ -35,6 +35,7 @@ struct IndexOptions {
     uint64_t flush_pairs = 150'000'000;
     const std::atomic<bool>* cancel = nullptr;  // set (e.g. by SIGINT) to stop and roll back
     bool symbols = true;  // run the tree-sitter symbol pass after the content pass
+    std::string out_path;  // also write a compact copy here (VACUUM INTO), for CI artifacts
 };
 
 struct IndexProgress {
