@@ -41,10 +41,12 @@ median_ms() {
     awk -v want="$2" '/"median":/ { gsub(/[",]/, "", $2); n++; if (n == want) printf "%.1f", $2 * 1000 }' "$1"
 }
 
-# row NAME IDX_CMD RIVAL_NAME RIVAL_CMD: time both in one hyperfine run.
-row() {
-    local name=$1 idx_cmd=$2 rival=$3 rival_cmd=$4 json=$work/h.json
-    hyperfine -N --warmup 3 --runs "$runs" --export-json "$json" --output=pipe \
+# rowx NAME RUNS PREPARE IDX_CMD RIVAL_NAME RIVAL_CMD: time both in one hyperfine run.
+rowx() {
+    local name=$1 n=$2 prep=$3 idx_cmd=$4 rival=$5 rival_cmd=$6 json=$work/h.json
+    local warm=()
+    if ((n > 3)); then warm=(--warmup 3); fi
+    hyperfine -N "${warm[@]}" --runs "$n" --prepare "$prep" --export-json "$json" --output=pipe \
         "$idx_cmd" "$rival_cmd" > "$work/hyperfine.log" 2>&1
     local a b
     a=$(median_ms "$json" 1)
@@ -53,6 +55,8 @@ row() {
         "$(awk -v a="$a" -v b="$b" 'BEGIN { if (a > 0) printf "%.2f×", b / a; else print "-" }')" >> "$rows"
     echo "bench: $name: idx $a ms, $rival $b ms" >&2
 }
+# row NAME IDX_CMD RIVAL_NAME RIVAL_CMD: a quick command, $runs runs.
+row() { rowx "$1" "$runs" true "$2" "$3" "$4"; }
 
 cd "$corpus"
 
@@ -73,17 +77,6 @@ row "\`idx files -t c\` vs \`rg --files -t c\`" "$idx files -t c" "rg --files -t
 export IDX_DB=$work/linux.db
 export CSEARCHINDEX=$work/csearchindex
 rm -rf "$work/gtags" && mkdir -p "$work/gtags"
-rowx() {  # rowx NAME RUNS PREPARE IDX_CMD RIVAL_NAME RIVAL_CMD: like row, with --prepare
-    local name=$1 n=$2 prep=$3 idx_cmd=$4 rival=$5 rival_cmd=$6 json=$work/h.json
-    hyperfine -N --runs "$n" --prepare "$prep" --export-json "$json" --output=pipe \
-        "$idx_cmd" "$rival_cmd" > "$work/hyperfine.log" 2>&1
-    local a b
-    a=$(median_ms "$json" 1)
-    b=$(median_ms "$json" 2)
-    printf '| %s | %s | %s | %s | %s |\n' "$name" "$a" "$rival" "$b" \
-        "$(awk -v a="$a" -v b="$b" 'BEGIN { if (a > 0) printf "%.2f×", b / a; else print "-" }')" >> "$rows"
-    echo "bench: $name: idx $a ms, $rival $b ms" >&2
-}
 if ((with_index)); then
     rowx "index, search-ready (\`idx index --no-symbols\`)" "$build_runs" "rm -f $work/csearchindex" \
         "$idx index --rebuild --no-symbols" "cindex" "cindex $corpus"

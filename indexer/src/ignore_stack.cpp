@@ -1,12 +1,12 @@
 #include "ignore_stack.h"
 
+#include "common/file_io.h"
+
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <cstdlib>
-#include <fstream>
 #include <regex>
-#include <sstream>
 
 namespace idx::indexer {
 namespace {
@@ -16,12 +16,10 @@ std::string_view strip_dot_slash(std::string_view p) {
     return p;
 }
 
+// The file's content, or "" when it cannot be read.
 std::string read_file(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) return {};
-    std::ostringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
+    std::string buf;
+    return read_whole_file(path, buf) == 0 ? buf : std::string();
 }
 
 bool exists(const std::string& path) {

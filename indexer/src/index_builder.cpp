@@ -16,7 +16,7 @@
 #include <vector>
 #include <xxhash.h>
 
-#include "common/unique_handle.h"
+#include "common/file_io.h"
 #include "indexer/binary_detection.h"
 #include "indexer/git_blob_ids.h"
 #include "indexer/index_schema.h"
@@ -81,27 +81,6 @@ struct ThreadState {
     std::string buf;
 };
 
-// Reads the whole file; 0 or an errno.
-int read_all(const std::string& path, std::string& buf) {
-    UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK));
-    if (!fd) return errno;
-    struct stat st {};
-    if (::fstat(fd.get(), &st) != 0) return errno;
-    buf.resize(static_cast<size_t>(st.st_size));
-    size_t got = 0;
-    while (got < buf.size()) {
-        ssize_t n = ::read(fd.get(), buf.data() + got, buf.size() - got);
-        if (n < 0) {
-            if (errno == EINTR) continue;
-            return errno;
-        }
-        if (n == 0) break;  // truncated while reading: index what is there
-        got += static_cast<size_t>(n);
-    }
-    buf.resize(got);
-    return 0;
-}
-
 // Stage B: read, hash, classify and extract trigrams. Runs in parallel.
 void process(Work& w, const IndexOptions& o, ThreadState& ts) {
     const FileEntry& e = *w.entry;
@@ -110,7 +89,7 @@ void process(Work& w, const IndexOptions& o, ThreadState& ts) {
         w.hash = 0;
         return;
     }
-    w.err = read_all(o.root + "/" + e.path, ts.buf);
+    w.err = read_whole_file(o.root + "/" + e.path, ts.buf);
     if (w.err != 0) return;
     w.bytes = ts.buf.size();
     w.hash = static_cast<int64_t>(XXH3_64bits(ts.buf.data(), ts.buf.size()));
@@ -166,11 +145,13 @@ public:
     Expected<void> write(Work& w) {
         const FileEntry& e = *w.entry;
         if (w.err == ENOENT || w.err == ENOTDIR || w.err == ELOOP) {
-            ++s_.vanished;  // gone since the walk; the next run will not see it either
-            if (w.old) return remove(w.old->id);
-            return {};
+            // Gone since the walk: recorded, so that status says so; the
+            // next run drops it.
+            ++s_.vanished;
+            w.skip = "vanished";
+        } else if (w.err != 0) {
+            w.skip = "unreadable";
         }
-        if (w.err != 0) w.skip = "unreadable";
         if (w.old && w.err == 0 && w.skip != "too_large" && w.old->hash == w.hash && w.old->skip == w.skip) {
             return touch(w.old->id, e);
         }
@@ -187,7 +168,7 @@ public:
         const int64_t id = next_id_++;
         ins_.bind(1, id).bind(2, e.path).bind(3, static_cast<int64_t>(e.size)).bind(4, e.mtime_ns);
         ins_.bind(5, static_cast<int64_t>(e.inode));
-        if (w.skip == "too_large" || w.skip == "unreadable") {
+        if (w.err != 0 || w.skip == "too_large") {
             ins_.bind_null(6);
         } else {
             ins_.bind(6, w.hash);
@@ -241,14 +222,6 @@ private:
     PostingBuilder postings_;
     int64_t next_id_ = 1, segment_ = 1, segment_files_ = 0;
 };
-
-Expected<int64_t> scalar(Db& db, const char* sql) {
-    auto st = db.prepare(sql);
-    if (!st) return st.error();
-    auto row = st->step();
-    if (!row) return row.error();
-    return *row ? st->int64(0) : 0;
-}
 
 }  // namespace
 
@@ -322,8 +295,8 @@ Expected<IndexStats> build_index(const IndexOptions& o, IndexObserver* observer)
     }
     progress.files_total = todo.size();
 
-    auto next_id = scalar(*db, "SELECT COALESCE(MAX(id), 0) + 1 FROM files");
-    auto next_seg = scalar(*db, "SELECT COALESCE(MAX(id), 0) + 1 FROM segments");
+    auto next_id = db->scalar("SELECT COALESCE(MAX(id), 0) + 1 FROM files");
+    auto next_seg = db->scalar("SELECT COALESCE(MAX(id), 0) + 1 FROM segments");
     if (!next_id) return fail(next_id.error());
     if (!next_seg) return fail(next_seg.error());
     Writer writer(*db, o, stats);
@@ -432,7 +405,7 @@ Expected<IndexStats> build_index(const IndexOptions& o, IndexObserver* observer)
         if (::rename(tmp.c_str(), o.out_path.c_str()) != 0) return Error::from_errno(errno, "--out " + o.out_path);
     }
 
-    auto count = scalar(*db, "SELECT COUNT(*) FROM files");
+    auto count = db->scalar("SELECT COUNT(*) FROM files");
     stats.files = count ? static_cast<uint64_t>(*count) : 0;
     stats.seconds = std::chrono::duration<double>(Clock::now() - start).count();
     return stats;

@@ -69,12 +69,21 @@ Expected<int> schema_version(Db& db) {
             return Error{ErrorKind::kCorrupt, db.path() + ": not an idx index (the file is not an SQLite database, "
                                                           "or it is corrupt)"};
         }
-        return Error{ErrorKind::kCorrupt, db.path() + ": not an idx index (no meta table)"};
+        if (st.error().message.find("no such table") != std::string::npos) {
+            return Error{ErrorKind::kCorrupt, db.path() + ": not an idx index (no meta table)"};
+        }
+        return st.error();
     }
     auto row = st->step();
     if (!row) return std::move(row).error();
     if (!*row) return Error{ErrorKind::kCorrupt, db.path() + ": not an idx index (no schema version)"};
     return static_cast<int>(st->int64(0));
+}
+
+// Whether this user may write the index and its folder (WAL needs both).
+bool writable(const std::string& path) {
+    const std::string dir = path.find('/') == std::string::npos ? "." : path.substr(0, path.rfind('/') + 1);
+    return ::access(path.c_str(), W_OK) == 0 && ::access(dir.c_str(), W_OK) == 0;
 }
 
 Expected<void> configure(Db& db) {
@@ -107,7 +116,9 @@ Expected<Db> open_index_for_read(const std::string& path) {
     if (!file_exists(path, &size)) {
         return Error{ErrorKind::kNotFound, path + ": no index here (run `idx index` first)"};
     }
-    auto db = Db::open(path, Db::Mode::kReadOnly);
+    // An index this user cannot write (read-only media, another user's
+    // files) cannot set up WAL's shared memory: open it as immutable.
+    auto db = Db::open(path, writable(path) ? Db::Mode::kReadOnly : Db::Mode::kImmutable);
     if (!db) return db;
     auto v = schema_version(*db);
     if (!v) return std::move(v).error();
@@ -123,6 +134,10 @@ Expected<Db> open_index_for_read(const std::string& path) {
 Expected<Db> open_index_for_write(const std::string& path, bool rebuild) {
     off_t size = 0;
     const bool existed = file_exists(path, &size) && size > 0;
+    if (existed && !writable(path)) {
+        return Error{ErrorKind::kPermission, path + ": the index is readonly (the index file or its folder is not "
+                                                    "writable)"};
+    }
     auto db = Db::open(path, Db::Mode::kReadWriteCreate);
     if (!db) return db;
     if (existed) {

@@ -42,14 +42,6 @@ private:
     std::unordered_map<std::string, Known>& known_;
 };
 
-Expected<int64_t> scalar(Db& db, const char* sql) {
-    auto st = db.prepare(sql);
-    if (!st) return st.error();
-    auto row = st->step();
-    if (!row) return row.error();
-    return *row ? st->int64(0) : 0;
-}
-
 }  // namespace
 
 Expected<IndexStatus> read_status(const IndexLocation& where, const WalkOptions& walk, bool check_fresh) {
@@ -74,7 +66,7 @@ Expected<IndexStatus> read_status(const IndexLocation& where, const WalkOptions&
                            Query{"SELECT COALESCE(SUM(pairs), 0) FROM segments", &s.pairs},
                            Query{"SELECT COUNT(*) FROM files WHERE symbols IS NULL", &s.symbols_pending},
                            Query{"SELECT COUNT(*) FROM files WHERE symbols = 'done'", &s.symbols_done}}) {
-        auto v = scalar(*db, q.sql);
+        auto v = db->scalar(q.sql);
         if (!v) return v.error();
         *q.out = static_cast<uint64_t>(*v);
     }

@@ -14,14 +14,6 @@ namespace {
 
 using Bitmap = UniqueHandle<roaring_bitmap_t, &roaring_bitmap_free>;
 
-Expected<int64_t> scalar(Db& db, const char* sql) {
-    auto st = db.prepare(sql);
-    if (!st) return st.error();
-    auto row = st->step();
-    if (!row) return row.error();
-    return *row ? st->int64(0) : 0;
-}
-
 Expected<Bitmap> read_bitmap(std::string_view blob, const std::string& where) {
     Bitmap b(roaring_bitmap_portable_deserialize_safe(blob.data(), blob.size()));
     if (!b) return Error{ErrorKind::kCorrupt, where + ": a posting list is corrupt; rebuild with `idx index --rebuild`"};
@@ -31,16 +23,16 @@ Expected<Bitmap> read_bitmap(std::string_view blob, const std::string& where) {
 }  // namespace
 
 Expected<bool> compact_segments(Db& db, CompactionPolicy policy) {
-    auto segments = scalar(db, "SELECT COUNT(*) FROM segments");
-    auto written = scalar(db, "SELECT COALESCE(SUM(files), 0) FROM segments");
-    auto live = scalar(db, "SELECT COUNT(*) FROM files WHERE segment != 0");
+    auto segments = db.scalar("SELECT COUNT(*) FROM segments");
+    auto written = db.scalar("SELECT COALESCE(SUM(files), 0) FROM segments");
+    auto live = db.scalar("SELECT COUNT(*) FROM files WHERE segment != 0");
     if (!segments) return segments.error();
     if (!written) return written.error();
     if (!live) return live.error();
     const double stale = *written > 0 ? 1.0 - static_cast<double>(*live) / static_cast<double>(*written) : 0.0;
     if (*segments <= 1 || (*segments <= policy.max_segments && stale <= policy.max_stale)) return false;
 
-    auto next = scalar(db, "SELECT COALESCE(MAX(id), 0) + 1 FROM segments");
+    auto next = db.scalar("SELECT COALESCE(MAX(id), 0) + 1 FROM segments");
     if (!next) return next.error();
     const int64_t merged_id = *next;
     if (merged_id > kMaxSegmentId) {

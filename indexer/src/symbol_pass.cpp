@@ -10,7 +10,7 @@
 #include <tbb/task_arena.h>
 #include <vector>
 
-#include "common/unique_handle.h"
+#include "common/file_io.h"
 #include "indexer/file_types.h"
 #include "indexer/tag_store.h"
 #include "indexer/tagger.h"
@@ -35,22 +35,6 @@ Lang lang_from_name(const std::string& name) {
         if (name == lang_name(static_cast<Lang>(i))) return static_cast<Lang>(i);
     }
     return Lang::kUnknown;
-}
-
-int read_all(const std::string& path, std::string& buf) {
-    UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK));
-    if (!fd) return errno;
-    buf.clear();
-    char chunk[1 << 16];
-    while (true) {
-        ssize_t n = ::read(fd.get(), chunk, sizeof chunk);
-        if (n < 0) {
-            if (errno == EINTR) continue;
-            return errno;
-        }
-        if (n == 0) return 0;
-        buf.append(chunk, static_cast<size_t>(n));
-    }
 }
 
 class SymbolWriter {
@@ -141,7 +125,7 @@ Expected<SymbolPassStats> run_symbol_pass(Db& db, const SymbolPassOptions& o) {
                                                  j->outcome = "too_large_for_symbols";
                                              } else {
                                                  std::string& buf = buffers.local();
-                                                 int err = read_all(o.root + "/" + f.path, buf);
+                                                 int err = read_whole_file(o.root + "/" + f.path, buf);
                                                  if (err != 0) {
                                                      j->outcome = err == ENOENT ? "vanished" : "unreadable";
                                                      return j;

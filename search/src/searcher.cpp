@@ -9,35 +9,13 @@
 #include <cstring>
 #include <tbb/enumerable_thread_specific.h>
 
-#include "common/unique_handle.h"
+#include "common/file_io.h"
 #include "indexer/binary_detection.h"
 #include "indexer/walker.h"
 #include "search/line_matcher.h"
 
 namespace idx::search {
 namespace {
-
-// Reads a whole file into `buf`; returns errno on failure (0 on success).
-int read_file(const std::string& path, std::string& buf) {
-    UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
-    if (!fd) return errno;
-    struct stat st {};
-    if (::fstat(fd.get(), &st) != 0) return errno;
-    buf.resize(static_cast<size_t>(st.st_size));
-    size_t got = 0;
-    while (true) {
-        if (got == buf.size()) buf.resize(std::max<size_t>(buf.size() * 2, 4096));  // the file grew
-        ssize_t n = ::read(fd.get(), buf.data() + got, buf.size() - got);
-        if (n < 0) {
-            if (errno == EINTR) continue;
-            return errno;
-        }
-        if (n == 0) break;
-        got += static_cast<size_t>(n);
-    }
-    buf.resize(got);
-    return 0;
-}
 
 class SearchingWalkSink final : public indexer::WalkSink {
 public:
@@ -53,7 +31,7 @@ public:
             }
             local.scratch = std::make_unique<LineMatcher::Scratch>(std::move(*s));
         }
-        if (int err = read_file(e.path, local.buf); err != 0) {
+        if (int err = read_whole_file(e.path, local.buf); err != 0) {
             Error error = Error::from_errno(err, e.path);
             error.message += " (os error " + std::to_string(err) + ")";
             on_error(error, true);

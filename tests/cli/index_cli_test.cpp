@@ -54,6 +54,21 @@ void sql(const std::string& db_path, const std::string& statement) {
     sqlite3_close(db);
 }
 
+// Starts idx in `dir` without waiting, output discarded; the caller reaps it.
+pid_t spawn_idx(const std::string& dir, std::vector<const char*> args) {
+    pid_t pid = fork();
+    REQUIRE(pid >= 0);
+    if (pid == 0) {
+        if (chdir(dir.c_str()) != 0) _exit(99);
+        if (!freopen("/dev/null", "w", stdout) || !freopen("/dev/null", "w", stderr)) _exit(97);
+        args.insert(args.begin(), IDX_BINARY);
+        args.push_back(nullptr);
+        execv(IDX_BINARY, const_cast<char* const*>(args.data()));
+        _exit(98);
+    }
+    return pid;
+}
+
 std::string integrity(const std::string& db_path) {
     sqlite3* db = nullptr;
     std::string result = "cannot open";
@@ -169,16 +184,7 @@ TEST_CASE("killing the indexer at random moments leaves the old or the new index
     for (int round = 0; round < 20; ++round) {
         populate(t, 400, 100 + round);  // every file changes
         if (round % 3 == 2) t.write("extra" + std::to_string(round) + ".c", "int z;\n");
-        pid_t pid = fork();
-        REQUIRE(pid >= 0);
-        if (pid == 0) {
-            if (chdir(t.root().c_str()) != 0) _exit(99);
-            freopen("/dev/null", "w", stdout);
-            freopen("/dev/null", "w", stderr);
-            const char* argv[] = {IDX_BINARY, "index", round % 2 ? "--rebuild" : "--json", nullptr};
-            execv(IDX_BINARY, const_cast<char* const*>(argv));
-            _exit(98);
-        }
+        pid_t pid = spawn_idx(t.root(), {"index", round % 2 ? "--rebuild" : "--json"});
         std::this_thread::sleep_for(
             std::chrono::microseconds(static_cast<long>(rng() % static_cast<unsigned long>(span_us * 7 / 10))));
         kill(pid, SIGKILL);
@@ -202,15 +208,7 @@ TEST_CASE("SIGINT during the symbol pass keeps the committed content and leaves 
         for (int k = 0; k < 40; ++k) body += "static int fn_" + std::to_string(i) + "_" + std::to_string(k) + "(int a)\n{\n\treturn a + 1;\n}\n";
         t.write("src/f" + std::to_string(i) + ".c", body);
     }
-    pid_t pid = fork();
-    REQUIRE(pid >= 0);
-    if (pid == 0) {
-        if (chdir(t.root().c_str()) != 0) _exit(99);
-        freopen("/dev/null", "w", stdout);
-        freopen("/dev/null", "w", stderr);
-        execl(IDX_BINARY, IDX_BINARY, "index", static_cast<char*>(nullptr));
-        _exit(98);
-    }
+    pid_t pid = spawn_idx(t.root(), {"index"});
     // Wait until the content is committed (status answers), then interrupt.
     bool ready = false;
     for (int i = 0; i < 400 && !ready; ++i) {
@@ -283,4 +281,44 @@ TEST_CASE("--out never overwrites a file that is not an idx index") {
     CHECK(r.exit_code == 2);
     CHECK(lines(r.err) == 1);
     CHECK(slurp(t.path("keep.txt")) == "mine\n");
+}
+
+TEST_CASE("an index the user cannot write is read, and updating it gets a clear error") {
+    TempTree t;
+    ::chmod(t.root().c_str(), 0755);
+    populate(t, 5, 9);
+    REQUIRE(run_idx(t, {"index"}).exit_code == 0);
+    t.write("new.c", "int n;\n");
+    ::chmod(t.path("new.c").c_str(), 0644);
+    for (const char* d : {"d0", "d1", "d2", "d3", "d4"}) ::chmod(t.path(d).c_str(), 0755);
+    TempTree bin;  // a copy of idx that uid 65534 can run
+    ::chmod(bin.root().c_str(), 0755);
+    const std::string exe(IDX_BINARY);
+    std::filesystem::copy_file(exe, bin.path("idx"));
+    std::filesystem::copy_file(exe.substr(0, exe.rfind('/') + 1) + "libidx_cli.so", bin.path("libidx_cli.so"));
+    // root writes anything, so as root the index is read by another user;
+    // otherwise the index and its folder lose their write bits.
+    const bool root = ::geteuid() == 0;
+    if (!root) {
+        ::chmod(t.path(".idx/index.db").c_str(), 0444);
+        ::chmod(t.path(".idx").c_str(), 0555);
+    }
+    auto as_nobody = [&](std::vector<std::string> args) {
+        if (root) {
+            args.insert(args.begin(), {"setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", bin.path("idx")});
+        } else {
+            args.insert(args.begin(), bin.path("idx"));
+        }
+        return run_process(args, t.root(), {"HOME=/nonexistent"}, {"IDX_DB"});
+    };
+    auto s = as_nobody({"status", "--json"});
+    INFO(s.err);
+    CHECK(s.exit_code == 0);
+    CHECK(s.out.find("\"added\":[\"new.c\"]") != std::string::npos);
+    auto r = as_nobody({"index"});
+    INFO(r.err);
+    CHECK(r.exit_code == 2);
+    CHECK(lines(r.err) == 1);
+    CHECK(r.err.find("readonly") != std::string::npos);
+    CHECK(integrity(t.path(".idx/index.db")) == "ok");
 }

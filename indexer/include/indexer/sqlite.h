@@ -59,11 +59,14 @@ private:
 
 class Db {
 public:
-    enum class Mode { kReadOnly, kReadWriteCreate };
+    // kImmutable: read-only with no locking, for files on read-only media.
+    enum class Mode { kReadOnly, kImmutable, kReadWriteCreate };
     static Expected<Db> open(const std::string& path, Mode mode);
 
     Expected<void> exec(std::string_view sql);
     Expected<Stmt> prepare(std::string_view sql);
+    // The first column of the first row of `sql` (0 when there is no row).
+    Expected<int64_t> scalar(std::string_view sql);
     sqlite3* get() const { return db_.get(); }
     const std::string& path() const { return path_; }
     int64_t changes() const { return sqlite3_changes64(db_.get()); }
