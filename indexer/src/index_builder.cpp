@@ -12,6 +12,7 @@
 #include <tbb/enumerable_thread_specific.h>
 #include <tbb/parallel_pipeline.h>
 #include <tbb/task_arena.h>
+#include <tbb/task_group.h>
 #include <unordered_map>
 #include <vector>
 #include <xxhash.h>
@@ -231,17 +232,8 @@ Expected<IndexStats> build_index(const IndexOptions& o, IndexObserver* observer)
     auto db = open_index_for_write(o.db_path, o.rebuild);
     if (!db) return std::move(db).error();
 
-    // 1. Walk: which files exist now, with their metadata.
-    WalkOptions walk = o.walk;
-    walk.paths.clear();
-    walk.base_dir = o.root;
-    walk.want_metadata = true;
-    CollectingSink sink(observer);
-    auto walked = indexer::walk(walk, sink);
-    if (!walked) return std::move(walked).error();
-    std::vector<FileEntry> files = sink.take();
-
-    // 2. Take the write lock, then compare with what the index holds.
+    // 1. Take the write lock. Then, at once: walk the tree (which files
+    //    exist now), read what the index holds, and ask git for blob ids.
     if (auto r = db->exec("BEGIN IMMEDIATE"); !r) return r.error();
     auto fail = [&](Error e) -> Expected<IndexStats> {
         (void)db->exec("ROLLBACK");
@@ -250,23 +242,43 @@ Expected<IndexStats> build_index(const IndexOptions& o, IndexObserver* observer)
     if (o.rebuild) {
         if (auto r = reset_schema(*db); !r) return fail(r.error());
     }
+    WalkOptions walk = o.walk;
+    walk.paths.clear();
+    walk.base_dir = o.root;
+    walk.want_metadata = true;
+    CollectingSink sink(observer);
+    std::optional<Expected<WalkStats>> walked;
+    // In a git checkout, a clean file's blob id names its content: a file
+    // whose mtime differs (another clone) but whose blob id matches is not
+    // read again.
+    std::unordered_map<std::string, std::string> git_ids;
+    tbb::task_group side;
+    side.run([&] { walked = indexer::walk(walk, sink); });
+    side.run([&] { git_ids = git_blob_ids(o.root); });
     std::unordered_map<std::string, OldFile> old;
-    {
-        auto st = db->prepare("SELECT id, path, size, mtime_ns, inode, hash, skip, COALESCE(git_oid, '') FROM files");
-        if (!st) return fail(st.error());
+    std::optional<Error> load_error;
+    if (auto n = db->scalar("SELECT COUNT(*) FROM files"); n) old.reserve(static_cast<size_t>(*n));
+    if (auto st = db->prepare("SELECT id, path, size, mtime_ns, inode, hash, skip, COALESCE(git_oid, '') FROM files");
+        !st) {
+        load_error = st.error();
+    } else {
         while (true) {
             auto row = st->step();
-            if (!row) return fail(row.error());
+            if (!row) {
+                load_error = row.error();
+                break;
+            }
             if (!*row) break;
             old.emplace(std::string(st->text(1)),
                         OldFile{st->int64(0), st->int64(2), st->int64(3), st->int64(4), st->int64(5),
                                 std::string(st->text(6)), std::string(st->text(7))});
         }
     }
-    // In a git checkout, a clean file's blob id names its content: a file
-    // whose mtime differs (another clone) but whose blob id matches is not
-    // read again.
-    const auto git_ids = git_blob_ids(o.root);
+    side.wait();
+    if (load_error) return fail(*load_error);
+    if (!*walked) return fail(walked->error());
+    std::vector<FileEntry> files = sink.take();
+
     std::vector<Work> todo;
     std::vector<std::pair<int64_t, const FileEntry*>> git_same;
     IndexProgress progress;
