@@ -132,6 +132,8 @@ SearchCommand::SearchCommand(CLI::App& parent, bool with_options) {
     cmd_->add_flag("-c,--count", count_, "Print the number of matching lines per file");
     cmd_->add_flag("-q,--quiet", quiet_, "Print nothing; exit 0 on the first match");
     cmd_->add_option("--sort", sort_, "Sort results: 'path' or 'none'")->check(CLI::IsMember({"path", "none"}));
+    cmd_->add_flag("--no-index", no_index_, "Scan every file even when an index exists");
+    cmd_->add_flag("--explain", explain_, "Print the trigram plan and how many indexed files it admits, then exit");
     walk_.add_to(*cmd_);
     cmd_->footer(
         "Examples:\n"
@@ -166,6 +168,17 @@ int SearchCommand::run() {
     req.line = line_;
     req.invert = invert_;
     req.pcre2 = pcre2_;
+    req.no_index = no_index_;
+    if (explain_) {
+        auto e = search::explain(req);
+        if (!e) {
+            std::fprintf(stderr, "idx search: %s\n", e.error().message.c_str());
+            return 2;
+        }
+        std::printf("index:      %s\nplan:       %s\ncandidates: %llu of %llu indexed files\n", e->db_path.c_str(),
+                    e->plan.c_str(), (unsigned long long)e->candidates, (unsigned long long)e->indexed);
+        return 0;
+    }
 
     auto walk = walk_.to_options();
     if (!walk) {

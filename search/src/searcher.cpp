@@ -12,6 +12,7 @@
 #include "common/file_io.h"
 #include "indexer/binary_detection.h"
 #include "indexer/walker.h"
+#include "index_filter.h"
 #include "search/line_matcher.h"
 
 namespace idx::search {
@@ -22,6 +23,7 @@ public:
     SearchingWalkSink(const SearchRequest& r, const LineMatcher& m, SearchSink& out) : req_(r), matcher_(m), out_(out) {}
 
     void on_file(indexer::FileEntry&& e) override {
+        if (filter_ && !filter_->should_search(e)) return;  // the index rules it out
         Local& local = local_.local();
         if (!local.scratch) {
             auto s = matcher_.make_scratch();
@@ -138,9 +140,16 @@ public:
     }
 
     void set_mmap_mode(bool on) { mmap_mode_ = on; }
+    void set_filter(const IndexFilter* f) { filter_ = f; }
 
     SearchStats stats() const {
-        return {searched_.load(), matched_.load(), lines_.load(), binary_.load(), errors_.load()};
+        SearchStats s;
+        s.files_searched = searched_.load();
+        s.files_matched = matched_.load();
+        s.lines_matched = lines_.load();
+        s.binary_skipped = binary_.load();
+        s.errors = errors_.load();
+        return s;
     }
 
 private:
@@ -153,6 +162,7 @@ private:
     SearchSink& out_;
     tbb::enumerable_thread_specific<Local> local_;
     bool mmap_mode_ = false;
+    const IndexFilter* filter_ = nullptr;
     std::atomic<uint64_t> searched_{0}, matched_{0}, lines_{0}, binary_{0}, errors_{0};
 };
 
@@ -169,10 +179,29 @@ Expected<SearchStats> search(const SearchRequest& request, const indexer::WalkOp
         all_files = all_files && ::stat(p.c_str(), &st) == 0 && S_ISREG(st.st_mode);
     }
     walk_sink.set_mmap_mode(all_files);
-    auto ws = indexer::walk(walk, walk_sink);
+    std::optional<IndexFilter> filter;
+    indexer::WalkOptions w = walk;
+    if (!request.no_index) {
+        auto f = IndexFilter::open(request);
+        if (!f) return std::move(f).error();
+        filter = std::move(*f);
+    }
+    if (filter) {
+        walk_sink.set_filter(&*filter);
+        w.want_metadata = true;  // to tell files changed since the index
+    }
+    auto ws = indexer::walk(w, walk_sink);
     if (!ws) return std::move(ws).error();
     SearchStats s = walk_sink.stats();
+    s.used_index = filter.has_value();
     return s;
+}
+
+Expected<SearchExplanation> explain(const SearchRequest& request) {
+    auto f = IndexFilter::open(request);
+    if (!f) return std::move(f).error();
+    if (!*f) return Error::not_found("no index found here or above (run `idx index`)");
+    return SearchExplanation{(*f)->db_path(), (*f)->plan().to_string(), (*f)->indexed(), (*f)->candidates()};
 }
 
 }  // namespace idx::search

@@ -1,6 +1,8 @@
 // idx search must print what rg prints. This early scanner is checked on
 // ripgrep's binary-file rules and on basic flags (issue #2's search; the
 // full comparison belongs to the search issue).
+#include <unistd.h>
+
 #include <random>
 
 #include "tests/cli/rg_compare.h"
@@ -64,6 +66,36 @@ TEST_CASE("basic search flags print what rg prints") {
              {"-n", "--no-heading", "cpu", "src", "a.c"}, {"-N", "cpu"}, {"-n", "--heading", "cpu", "--sort", "path"},
              {"-n", "\\bcpu\\b"}, {"-n", "-i", "\\bcpu\\B"}, {"-n", "-P", "cpu(?=_)"}, {"-n", "-P", "(c)pu\\1?"},
              {"-n", "cpu(?=_)"}, {"-n", "(c)\\1"}, {"-c", "-w", "cpu|main"}}) {
+        check_search_matches_rg(t, args);
+    }
+}
+
+// Issue #4, item 4: with an index, answers stay ripgrep's even for files
+// changed, added or deleted since it was built.
+TEST_CASE("searching with a stale index still prints exactly what rg prints") {
+    TempTree t;
+    std::mt19937 rng(9);
+    for (int i = 0; i < 40; ++i) {
+        std::string body;
+        for (int k = 0; k < 20; ++k) body += (rng() % 4 ? "plain words here" : "spin_lock_irqsave(&lock, flags);") + std::string("\n");
+        t.write("d" + std::to_string(i % 4) + "/f" + std::to_string(i) + ".c", body);
+    }
+    t.write("big/huge.c", std::string(2000, 'x') + "\nspin_lock_irqsave\n");
+    t.write("quiet.c", "plain words only\n");
+    auto idx = idx::test::run_process({IDX_BINARY, "index", "--no-symbols"}, t.root(), {}, {"IDX_DB"});
+    REQUIRE(idx.exit_code == 0);
+    auto explain = idx::test::run_process({IDX_BINARY, "search", "--explain", "spin_lock_irqsave"}, t.root(), {}, {"IDX_DB"});
+    CHECK(explain.out.find("candidates:") != std::string::npos);
+    // Changes after indexing: a match added, a match removed, a file deleted, a new file.
+    t.write("d0/f0.c", "now spin_lock_irqsave here\n");
+    t.write("d1/f1.c", "nothing to see\n");
+    REQUIRE(::unlink(t.path("d2/f2.c").c_str()) == 0);
+    t.write("d3/new.c", "spin_lock_irqsave in a new file\n");
+    t.write("d3/rare.c", "a rare_token_xyz\n");
+    t.write("quiet.c", "plain words, then spin_lock_irqsave and rare_token_xyz\n");  // the index says no match
+    for (const auto& args : std::vector<std::vector<std::string>>{
+             {"-n", "spin_lock_irqsave"}, {"-c", "spin_lock_irqsave"}, {"-l", "rare_token_xyz"},
+             {"-n", "-i", "SPIN_LOCK"}, {"-n", "words|rare"}, {"-n", "x{2000}"}, {"-c", "nothing_matches_this"}}) {
         check_search_matches_rg(t, args);
     }
 }

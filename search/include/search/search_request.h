@@ -15,6 +15,7 @@ struct SearchRequest {
     bool line = false;                  // -x
     bool invert = false;                // -v
     bool pcre2 = false;                 // -P: PCRE2 syntax and engine
+    bool no_index = false;              // --no-index: scan even when an index exists
 };
 
 }  // namespace idx::search

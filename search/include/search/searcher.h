@@ -43,6 +43,7 @@ public:
 };
 
 struct SearchStats {
+    bool used_index = false;
     uint64_t files_searched = 0;
     uint64_t files_matched = 0;
     uint64_t lines_matched = 0;
@@ -50,6 +51,16 @@ struct SearchStats {
     uint64_t errors = 0;
 };
 
+// Uses the index covering the current directory, if any (unless
+// request.no_index): files the index rules out are not read.
 Expected<SearchStats> search(const SearchRequest& request, const indexer::WalkOptions& walk, SearchSink& sink);
+
+// What search() would do with the index: the plan, and how many indexed
+// files it admits. Fails when there is no index.
+struct SearchExplanation {
+    std::string db_path, plan;
+    uint64_t indexed = 0, candidates = 0;
+};
+Expected<SearchExplanation> explain(const SearchRequest& request);
 
 }  // namespace idx::search

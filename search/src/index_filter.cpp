@@ -1,0 +1,108 @@
+#include "index_filter.h"
+
+#include <unistd.h>
+
+#include <climits>
+
+#include "indexer/index_locator.h"
+#include "search/query_plan.h"
+
+namespace idx::search {
+
+Expected<std::optional<indexer::Bitmap>> evaluate(indexer::IndexReader& reader, const TrigramQuery& q) {
+    using Op = TrigramQuery::Op;
+    using indexer::Bitmap;
+    switch (q.op) {
+        case Op::kAll: return std::optional<Bitmap>();
+        case Op::kNone: return std::optional<Bitmap>(Bitmap(roaring_bitmap_create()));
+        case Op::kAnd: {
+            std::optional<Bitmap> acc;
+            auto narrow = [&](Bitmap b) {
+                if (!acc) {
+                    acc = std::move(b);
+                } else {
+                    roaring_bitmap_and_inplace(acc->get(), b.get());
+                }
+            };
+            for (auto t : q.trigrams) {
+                auto d = reader.docs(t);
+                if (!d) return std::move(d).error();
+                narrow(std::move(*d));
+                if (roaring_bitmap_is_empty(acc->get())) return acc;
+            }
+            for (const auto& s : q.subs) {
+                auto d = evaluate(reader, s);
+                if (!d) return std::move(d).error();
+                if (*d) narrow(std::move(**d));
+            }
+            return acc;
+        }
+        case Op::kOr: {
+            Bitmap acc(roaring_bitmap_create());
+            for (auto t : q.trigrams) {
+                auto d = reader.docs(t);
+                if (!d) return std::move(d).error();
+                roaring_bitmap_or_inplace(acc.get(), d->get());
+            }
+            for (const auto& s : q.subs) {
+                auto d = evaluate(reader, s);
+                if (!d) return std::move(d).error();
+                if (!*d) return std::optional<Bitmap>();  // one side admits everything
+                roaring_bitmap_or_inplace(acc.get(), (*d)->get());
+            }
+            return std::optional<Bitmap>(std::move(acc));
+        }
+    }
+    return std::optional<Bitmap>();
+}
+
+Expected<std::optional<IndexFilter>> IndexFilter::open(const SearchRequest& request) {
+    char cwd[PATH_MAX];
+    if (::getcwd(cwd, sizeof cwd) == nullptr) return std::optional<IndexFilter>();
+    auto where = indexer::find_index(cwd);
+    if (!where) return std::optional<IndexFilter>();
+    auto reader = indexer::IndexReader::open(where->db_path);
+    if (!reader) return std::move(reader).error();
+
+    IndexFilter f;
+    f.db_path_ = where->db_path;
+    const std::string here = cwd;
+    if (here != where->root) {
+        if (here.rfind(where->root + "/", 0) != 0) return std::optional<IndexFilter>();  // IDX_DB elsewhere
+        f.prefix_ = here.substr(where->root.size() + 1) + "/";
+    }
+    f.plan_ = plan_query(request);
+    auto admitted = evaluate(*reader, f.plan_);
+    if (!admitted) return std::move(admitted).error();
+    auto files = reader->files();
+    if (!files) return std::move(files).error();
+    f.files_.reserve(files->size());
+    for (auto& file : *files) {
+        // No usable postings for these; a file with no trigrams at all is
+        // simply never admitted by a plan that needs one.
+        const bool must_read = file.skip == "too_large" || file.skip == "unreadable" || file.skip == "vanished";
+        const bool candidate = !*admitted || roaring_bitmap_contains((*admitted)->get(), static_cast<uint32_t>(file.id));
+        f.candidates_ += candidate && !must_read ? 1 : 0;
+        f.files_.emplace(std::move(file.path), Known{file.size, file.mtime_ns, file.inode, must_read, candidate});
+    }
+    return std::optional<IndexFilter>(std::move(f));
+}
+
+bool IndexFilter::should_search(const indexer::FileEntry& e) const {
+    if (e.is_explicit || !e.has_metadata) return true;
+    std::string_view shown = e.path;
+    while (shown.substr(0, 2) == "./") shown.remove_prefix(2);
+    if (shown.empty() || shown.front() == '/' || shown.find("../") != std::string_view::npos ||
+        shown.substr(0, 3) == "../") {
+        return true;  // outside what the index can name: read it
+    }
+    auto it = files_.find(prefix_ + std::string(shown));
+    if (it == files_.end()) return true;  // new since the index
+    const Known& k = it->second;
+    if (k.size != static_cast<int64_t>(e.size) || k.mtime_ns != e.mtime_ns || k.inode != static_cast<int64_t>(e.inode)) {
+        return true;  // changed since the index
+    }
+    return k.must_read || k.candidate;
+}
+
+}  // namespace idx::search

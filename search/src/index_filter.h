@@ -1,0 +1,50 @@
+// IndexFilter: which walked files a search must read, given an index.
+//
+// A file is read when the index cannot vouch for it (not indexed, changed
+// since by size/mtime/inode, too large, unreadable) or when the query plan
+// admits it. The walk itself always happens, so new and deleted files and
+// every walker flag behave exactly as without an index. Immutable once
+// built; should_search() is called from walker threads.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <unordered_map>
+
+#include "common/expected.h"
+#include "indexer/index_reader.h"
+#include "indexer/walker.h"
+#include "search/search_request.h"
+#include "search/trigram_query.h"
+
+namespace idx::search {
+
+class IndexFilter {
+public:
+    // nullopt when no index covers the current directory.
+    static Expected<std::optional<IndexFilter>> open(const SearchRequest& request);
+
+    bool should_search(const indexer::FileEntry& entry) const;
+
+    const TrigramQuery& plan() const { return plan_; }
+    const std::string& db_path() const { return db_path_; }
+    uint64_t candidates() const { return candidates_; }  // indexed files the plan admits
+    uint64_t indexed() const { return files_.size(); }
+
+private:
+    struct Known {
+        int64_t size, mtime_ns, inode;
+        bool must_read;  // the index holds no usable postings for it
+        bool candidate;
+    };
+    std::string db_path_, prefix_;  // prefix_: the cwd relative to the index root ("" or "dir/")
+    std::unordered_map<std::string, Known> files_;
+    TrigramQuery plan_;
+    uint64_t candidates_ = 0;
+};
+
+// Evaluates `q` over the index; nullopt stands for "every file".
+Expected<std::optional<indexer::Bitmap>> evaluate(indexer::IndexReader& reader, const TrigramQuery& q);
+
+}  // namespace idx::search
