@@ -11,101 +11,11 @@
 
 #include "indexer/path_order.h"
 #include "output.h"
+#include "search_printer.h"
 #include "search/searcher.h"
 
 namespace idx::cli {
 namespace {
-
-struct PrintStyle {
-    bool with_filename = true;
-    bool line_number = false;
-    bool heading = false;
-    bool files_only = false;
-    bool count = false;
-    bool quiet = false;
-};
-
-// ripgrep's standard, count and files printers (no colour yet).
-class PrintingSink final : public search::SearchSink {
-public:
-    PrintingSink(Output& out, PrintStyle style, bool sorted) : out_(out), style_(style), sorted_(sorted) {}
-
-    void on_file(search::FileMatches&& m) override {
-        if (style_.quiet) {
-            reported_ = true;
-            return;
-        }
-        if (sorted_) {
-            std::lock_guard lock(mu_);
-            pending_.push_back(std::move(m));
-            return;
-        }
-        std::string text = format(m);
-        std::lock_guard lock(mu_);
-        write_group(text);
-    }
-
-    void on_error(const Error& error, bool) override {
-        std::lock_guard lock(mu_);
-        std::fprintf(stderr, "%s\n", error.message.c_str());
-    }
-
-    // Whether any file was reported: ripgrep's exit status counts a file
-    // as matching only when its printer reported it.
-    bool reported() const { return reported_; }
-
-    void finish() {
-        std::sort(pending_.begin(), pending_.end(),
-                  [](const auto& a, const auto& b) { return indexer::path_less(a.path, b.path); });
-        for (const auto& m : pending_) write_group(format(m));
-        out_.flush();
-    }
-
-private:
-    void write_group(const std::string& text) {
-        if (text.empty()) return;  // e.g. -c on a binary file ripgrep gave up on
-        reported_ = true;
-        if (style_.heading && !style_.files_only && !style_.count && wrote_any_) out_.write("\n");
-        out_.write(text);
-        wrote_any_ = true;
-    }
-
-    std::string format(const search::FileMatches& m) const {
-        std::string s;
-        if (style_.files_only) return m.path + "\n";
-        const bool quit_binary = m.binary_offset && !m.binary_match;
-        if (style_.count) {
-            if (quit_binary || (m.lines.empty() && m.binary_rest_lines == 0)) return s;  // ripgrep stays silent
-            if (style_.with_filename) s += m.path + ":";
-            return s + std::to_string(m.lines.size() + m.binary_rest_lines) + "\n";
-        }
-        if (style_.heading && style_.with_filename) s += m.path + "\n";
-        for (const auto& line : m.lines) {
-            if (style_.with_filename && !style_.heading) s += m.path + ":";
-            if (style_.line_number) s += std::to_string(line.number) + ":";
-            s += line.text;
-            s += '\n';
-        }
-        if (m.binary_offset) {
-            const std::string prefix = style_.with_filename && !style_.heading ? m.path + ": " : "";
-            const std::string where = "(found \"\\0\" byte around offset " + std::to_string(*m.binary_offset) + ")";
-            if (m.binary_match) {
-                s += prefix + "binary file matches " + where + "\n";
-            } else if (!m.lines.empty()) {
-                s += prefix + "WARNING: stopped searching binary file after match " + where + "\n";
-            }
-        }
-        return s;
-    }
-
-    Output& out_;
-    PrintStyle style_;
-    bool sorted_;
-    bool wrote_any_ = false;
-    std::atomic<bool> reported_{false};
-    std::mutex mu_;
-    std::vector<search::FileMatches> pending_;
-};
 
 }  // namespace
 
@@ -131,6 +41,14 @@ SearchCommand::SearchCommand(CLI::App& parent, bool with_options) {
     cmd_->add_flag("-l,--files-with-matches", files_with_matches_, "Print only the names of matching files");
     cmd_->add_flag("-c,--count", count_, "Print the number of matching lines per file");
     cmd_->add_flag("-q,--quiet", quiet_, "Print nothing; exit 0 on the first match");
+    cmd_->add_flag("--files-without-match", files_without_match_, "Print only the names of files without a match");
+    cmd_->add_flag("--count-matches", count_matches_, "Print the number of matches per file");
+    cmd_->add_flag("-o,--only-matching", only_matching_, "Print each match on its own line");
+    cmd_->add_flag("--column", column_, "Show the column (byte, 1-based) of the first match");
+    cmd_->add_option("-A,--after-context", after_, "Show NUM lines after each match")->type_name("NUM");
+    cmd_->add_option("-B,--before-context", before_, "Show NUM lines before each match")->type_name("NUM");
+    cmd_->add_option("-C,--context", context_, "Show NUM lines before and after each match")->type_name("NUM");
+    cmd_->add_option("-m,--max-count", max_count_, "Stop after NUM matching lines per file")->type_name("NUM");
     cmd_->add_option("--sort", sort_, "Sort results: 'path' or 'none'")->check(CLI::IsMember({"path", "none"}));
     cmd_->add_flag("--no-index", no_index_, "Scan every file even when an index exists");
     cmd_->add_flag("--explain", explain_, "Print the trigram plan and how many indexed files it admits, then exit");
@@ -169,6 +87,11 @@ int SearchCommand::run() {
     req.invert = invert_;
     req.pcre2 = pcre2_;
     req.no_index = no_index_;
+    req.before = before_ >= 0 ? static_cast<uint32_t>(before_) : context_ >= 0 ? static_cast<uint32_t>(context_) : 0;
+    req.after = after_ >= 0 ? static_cast<uint32_t>(after_) : context_ >= 0 ? static_cast<uint32_t>(context_) : 0;
+    req.max_count = max_count_;
+    req.spans = (only_matching_ || column_ || count_matches_) && !invert_;
+    req.report_files_without_match = files_without_match_;
     if (explain_) {
         auto e = search::explain(req);
         if (!e) {
@@ -198,11 +121,18 @@ int SearchCommand::run() {
     style.line_number = no_line_number_ ? false : (line_number_ || tty);
     style.heading = no_heading_ ? false : (heading_ || tty);
     style.files_only = files_with_matches_;
-    style.count = count_;
+    style.count = count_ && !count_matches_;
+    style.count_matches = count_matches_;
+    style.files_without_match = files_without_match_;
+    style.only_matching = only_matching_;
+    style.column = column_;
+    style.context = req.before > 0 || req.after > 0;
     style.quiet = quiet_;
+    style.sorted = sort_ == "path";
+    if (column_ && !no_line_number_) style.line_number = true;  // --column implies -n
 
     Output out(STDOUT_FILENO);
-    PrintingSink sink(out, style, sort_ == "path");
+    SearchPrinter sink(out, style);
     auto stats = search::search(req, *walk, sink);
     if (!stats) {
         std::fprintf(stderr, "idx search: %s\n", stats.error().message.c_str());

@@ -109,6 +109,21 @@ struct Pcre2Scratch {
     Pcre2MatchData md;
 };
 
+namespace {
+// The pattern for finding spans: -w as look-around, so that a span holds
+// the word and not the characters around it.
+std::string span_pattern(const SearchRequest& r, const std::vector<std::string>& patterns) {
+    std::string joined;
+    for (const auto& p0 : patterns) {
+        std::string p = r.fixed_strings ? escape_regex(p0) : p0;
+        if (r.line) p = "^(?:" + p + ")$";
+        else if (r.word) p = "(?<!\\w)(?:" + p + ")(?!\\w)";
+        joined += (joined.empty() ? "(?:" : "|(?:") + p + ")";
+    }
+    return joined;
+}
+}  // namespace
+
 LineMatcher::Scratch::Scratch() = default;
 LineMatcher::Scratch::~Scratch() = default;
 LineMatcher::Scratch::Scratch(Scratch&&) noexcept = default;
@@ -164,6 +179,11 @@ Expected<LineMatcher> LineMatcher::compile(const SearchRequest& r) {
         m.pcre_ = std::make_shared<Pcre2Matcher>(std::move(*pm));
         return std::move(m);
     };
+    if (r.spans) {
+        auto sp = Pcre2Matcher::compile(span_pattern(r, r.patterns), caseless);
+        if (!sp) return std::move(sp).error();
+        m.spans_ = std::make_shared<Pcre2Matcher>(std::move(*sp));
+    }
     if (r.pcre2) return use_pcre2();
     unsigned flags = HS_FLAG_MULTILINE | HS_FLAG_ALLOWEMPTY | (caseless ? HS_FLAG_CASELESS : 0);
     auto utf8 = compile_db(exprs, flags | HS_FLAG_UTF8 | HS_FLAG_UCP);
@@ -178,6 +198,16 @@ Expected<LineMatcher> LineMatcher::compile(const SearchRequest& r) {
     m.utf8_ = std::make_shared<HsDatabase>(std::move(*utf8));
     m.bytes_ = std::make_shared<HsDatabase>(std::move(*bytes));
     return m;
+}
+
+std::vector<std::pair<uint32_t, uint32_t>> LineMatcher::spans(std::string_view line, Scratch& scratch) const {
+    std::vector<std::pair<uint32_t, uint32_t>> out;
+    if (!spans_) return out;
+    if (!scratch.spans_) scratch.spans_ = std::make_unique<Pcre2Scratch>(Pcre2Scratch{spans_->make_match_data()});
+    spans_->for_each_span(line, scratch.spans_->md.get(), [&](size_t s, size_t e) {
+        out.emplace_back(static_cast<uint32_t>(s), static_cast<uint32_t>(e));
+    });
+    return out;
 }
 
 Expected<LineMatcher::Scratch> LineMatcher::make_scratch() const {

@@ -57,4 +57,28 @@ bool Pcre2Matcher::for_each_line(std::string_view buf, pcre2_match_data* md,
     return true;
 }
 
+void Pcre2Matcher::for_each_span(std::string_view line, pcre2_match_data* md,
+                                 const std::function<void(size_t, size_t)>& on_span) const {
+    size_t pos = 0;
+    size_t last_end = SIZE_MAX;
+    while (pos <= line.size()) {
+        const int rc = pcre2_match(code_->get(), reinterpret_cast<PCRE2_SPTR>(line.data()), line.size(), pos, 0, md,
+                                   nullptr);
+        if (rc < 0) return;
+        const PCRE2_SIZE* ov = pcre2_get_ovector_pointer(md);
+        const size_t s = ov[0], e = ov[1];
+        if (s == e) {
+            if (s != last_end) on_span(s, e);
+            // Step over one UTF-8 character.
+            size_t step = 1;
+            while (s + step < line.size() && (static_cast<unsigned char>(line[s + step]) & 0xc0) == 0x80) ++step;
+            pos = s + step;
+        } else {
+            on_span(s, e);
+            pos = e;
+        }
+        last_end = e;
+    }
+}
+
 }  // namespace idx::search

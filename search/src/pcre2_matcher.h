@@ -30,6 +30,12 @@ public:
     bool for_each_line(std::string_view buf, pcre2_match_data* md,
                        const std::function<void(size_t, size_t)>& on_line) const;
 
+    // Calls on_span(start, end) for each match in `line`, iterating as Rust's
+    // regex crate (and so ripgrep) does: after an empty match, resume one
+    // character later; an empty match right after a match is skipped.
+    void for_each_span(std::string_view line, pcre2_match_data* md,
+                       const std::function<void(size_t, size_t)>& on_span) const;
+
 private:
     bool matches(std::string_view subject, size_t from, pcre2_match_data* md, int* rc) const;
     std::shared_ptr<Pcre2Code> code_;

@@ -13,6 +13,7 @@
 #include "indexer/binary_detection.h"
 #include "indexer/walker.h"
 #include "index_filter.h"
+#include "line_shaper.h"
 #include "search/line_matcher.h"
 
 namespace idx::search {
@@ -54,22 +55,17 @@ public:
             binary_.fetch_add(1, std::memory_order_relaxed);
             buf = buf.substr(0, cutoff->searched_bytes);
         }
-        size_t line_no = 1, counted_to = 0;
-        auto emit = [&](size_t off, size_t len) {
-            line_no += static_cast<size_t>(std::count(buf.data() + counted_to, buf.data() + off, '\n'));
-            counted_to = off;
-            fm.lines.push_back({line_no, std::string(buf.data() + off, len)});
-        };
+        std::vector<LineSpan> selected;
         bool ok;
         if (!req_.invert) {
-            ok = matcher_.for_each_line(buf, *local.scratch, emit);
+            ok = matcher_.for_each_line(buf, *local.scratch, [&](size_t off, size_t len) { selected.emplace_back(off, len); });
         } else {
             size_t next = 0;  // first byte not yet known to be a non-matching line
             auto emit_gap = [&](size_t upto) {
                 while (next < upto) {
                     const char* nl = static_cast<const char*>(std::memchr(buf.data() + next, '\n', upto - next));
                     size_t end = nl ? static_cast<size_t>(nl - buf.data()) : upto;
-                    emit(next, end - next);
+                    selected.emplace_back(next, end - next);
                     next = end + 1;
                 }
             };
@@ -79,6 +75,8 @@ public:
             });
             emit_gap(buf.size());
         }
+        shape_lines(buf, selected, req_,
+                    [&](std::string_view line) { return matcher_.spans(line, *local.scratch); }, fm.lines);
         if (!ok) {
             on_error(Error::io(e.path + ": Hyperscan scan failed"), true);
             return;
@@ -92,10 +90,13 @@ public:
             matcher_.for_each_line(rest, *local.scratch, [&](size_t, size_t) { ++fm.binary_rest_lines; });
             fm.binary_match = fm.binary_rest_lines > 0;
         }
-        if (fm.lines.empty() && !fm.binary_match) return;
+        if (fm.lines.empty() && !fm.binary_match) {
+            if (req_.report_files_without_match) out_.on_file_without_match(e.path);
+            return;
+        }
         if (cutoff) fm.binary_offset = cutoff->nul_offset;
         matched_.fetch_add(1, std::memory_order_relaxed);
-        lines_.fetch_add(fm.lines.size(), std::memory_order_relaxed);
+        lines_.fetch_add(selected.size(), std::memory_order_relaxed);
         fm.path = std::move(e.path);
         out_.on_file(std::move(fm));
     }

@@ -99,3 +99,23 @@ TEST_CASE("searching with a stale index still prints exactly what rg prints") {
         check_search_matches_rg(t, args);
     }
 }
+
+TEST_CASE("context, column, only-matching, counts and max-count print exactly what rg prints") {
+    TempTree t;
+    t.write("f.txt", "a1\nb2\nc3 x\nd4\ne5\nf6\ng7 x\nh8\ni9\nj10\nk11\nl12 x\n");
+    t.write("g.txt", "x one\ntwo\n");
+    t.write("sub/h.txt", "xx x\nno\nyes x x\n");
+    for (const auto& args : std::vector<std::vector<std::string>>{
+             {"-n", "-C1", "x"}, {"-n", "-A1", "x"}, {"-n", "-B2", "x"}, {"-n", "-C1", "--heading", "x"},
+             {"-n", "--column", "x|c3"}, {"-n", "--column", "-o", "x|c3"}, {"-o", "x*"}, {"-n", "-o", "-C1", "x"},
+             {"-m1", "-n", "x"}, {"-m1", "-n", "-A2", "x"}, {"-c", "-m2", "x"}, {"--count-matches", "x|e"},
+             {"--count-matches", "-v", "x"}, {"--files-without-match", "yes"}, {"--files-without-match", "x"},
+             {"-o", "-w", "x"}, {"-n", "-v", "-C1", "x"}, {"-n", "--column", "-i", "X"}}) {
+        std::vector<std::string> a = args;
+        a.insert(a.end(), {"--sort", "path"});
+        auto p = idx::test::run_both(t, a, "", "", "search");
+        INFO("args:", idx::test::describe(a), "\nrg:\n", p.rg.out, "idx:\n", p.idx.out, "idx stderr: ", p.idx.err);
+        CHECK(p.idx.out == p.rg.out);
+        CHECK(p.idx.exit_code == p.rg.exit_code);
+    }
+}

@@ -8,6 +8,8 @@
 
 #include <functional>
 #include <memory>
+#include <utility>
+#include <vector>
 #include <string_view>
 
 #include "common/expected.h"
@@ -32,7 +34,7 @@ public:
     private:
         friend class LineMatcher;
         HsScratch utf8_, bytes_;
-        std::unique_ptr<Pcre2Scratch> pcre_;
+        std::unique_ptr<Pcre2Scratch> pcre_, spans_;
     };
     Expected<Scratch> make_scratch() const;
 
@@ -45,10 +47,14 @@ public:
     // (and for -P).
     bool uses_pcre2() const { return pcre_ != nullptr; }
 
+    // The byte ranges of the matches in one line (request.spans only).
+    std::vector<std::pair<uint32_t, uint32_t>> spans(std::string_view line, Scratch& scratch) const;
+
 private:
     // Two databases: UTF-8/Unicode for valid UTF-8 text, bytes otherwise.
     std::shared_ptr<HsDatabase> utf8_, bytes_;
     std::shared_ptr<Pcre2Matcher> pcre_;
+    std::shared_ptr<Pcre2Matcher> spans_;  // PCRE2, leftmost-first like ripgrep's engine
 };
 
 // ripgrep's smart case: true if `pattern` has an uppercase letter outside

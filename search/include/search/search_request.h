@@ -1,6 +1,7 @@
 // SearchRequest: what to look for, with ripgrep's matching flags.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -16,6 +17,10 @@ struct SearchRequest {
     bool invert = false;                // -v
     bool pcre2 = false;                 // -P: PCRE2 syntax and engine
     bool no_index = false;              // --no-index: scan even when an index exists
+    uint32_t before = 0, after = 0;     // -B / -A context lines
+    uint64_t max_count = 0;             // -m: selected lines per file (0: no limit)
+    bool spans = false;                 // report each match's byte range (-o, --column, --count-matches)
+    bool report_files_without_match = false;  // --files-without-match
 };
 
 }  // namespace idx::search

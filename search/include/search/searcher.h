@@ -19,6 +19,12 @@ namespace idx::search {
 struct MatchedLine {
     uint64_t number = 0;  // 1-based
     std::string text;     // without the line terminator
+    bool is_match = true; // false: a context line (-A/-B/-C)
+    bool counted = true;  // false for a match shown only as context past -m
+    uint64_t offset = 0;  // absolute byte offset of the line's start
+    // Byte ranges of each match within `text`, when the request asks for
+    // them (-o, --column, --count-matches).
+    std::vector<std::pair<uint32_t, uint32_t>> spans;
 };
 
 struct FileMatches {
@@ -40,6 +46,9 @@ public:
     virtual ~SearchSink() = default;
     virtual void on_file(FileMatches&& matches) = 0;
     virtual void on_error(const Error& error, bool fatal) = 0;
+    // A searched file without a selected line (only with
+    // request.report_files_without_match).
+    virtual void on_file_without_match(const std::string& /*path*/) {}
 };
 
 struct SearchStats {
