@@ -18,9 +18,8 @@ void SearchPrinter::on_file(search::FileMatches&& m) {
         pending_.push_back(std::move(m));
         return;
     }
-    std::string text = format(m);
     std::lock_guard lock(mu_);
-    write_group(text);
+    write_group(format(m));
 }
 
 void SearchPrinter::on_file_without_match(const std::string& path) {
@@ -43,13 +42,18 @@ void SearchPrinter::finish() {
     for (const auto& m : pending_) write_group(format(m));
     std::sort(pending_paths_.begin(), pending_paths_.end(), indexer::path_less);
     for (const auto& p : pending_paths_) write_group(p + "\n");
+    if (style_.json && !style_.quiet) {
+        // As ripgrep's: the totals cover the files that were reported.
+        out_.write(json_summary(totals_, std::chrono::steady_clock::now() - start_));
+    }
     out_.flush();
 }
 
 void SearchPrinter::write_group(const std::string& text) {
     if (text.empty()) return;  // e.g. -c on a binary file ripgrep gave up on
     reported_ = true;
-    const bool lines_mode = !style_.files_only && !style_.count && !style_.count_matches && !style_.files_without_match;
+    const bool lines_mode = !style_.files_only && !style_.count && !style_.count_matches &&
+                            !style_.files_without_match && !style_.json;
     if (lines_mode && wrote_any_) {
         if (style_.heading) {
             out_.write("\n");
@@ -74,8 +78,10 @@ std::string SearchPrinter::prefix(const search::FileMatches& m, uint64_t number,
     return s;
 }
 
-std::string SearchPrinter::format(const search::FileMatches& m) const {
+// Called with mu_ held (JSON totals are shared).
+std::string SearchPrinter::format(const search::FileMatches& m) {
     std::string s;
+    if (style_.json) return m.lines.empty() ? s : json_for_file(m, totals_);
     if (style_.files_only) return m.path + "\n";
     const bool quit_binary = m.binary_offset && !m.binary_match;
     if (style_.count || style_.count_matches) {

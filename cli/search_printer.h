@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "json_printer.h"
 #include "output.h"
 #include "search/searcher.h"
 
@@ -26,6 +27,7 @@ struct PrintStyle {
     bool context = false;              // -A/-B/-C given: "--" between groups
     bool quiet = false;                // -q
     bool sorted = false;               // --sort path: print once all files are in
+    bool json = false;                 // --json: ripgrep's JSON Lines
 };
 
 class SearchPrinter final : public search::SearchSink {
@@ -39,11 +41,12 @@ public:
     // Whether any file was reported: ripgrep's exit status counts a file
     // as matching only when its printer reported it.
     bool reported() const { return reported_; }
+    // Prints what --sort held back, and the --json summary.
     void finish();
 
 private:
     void write_group(const std::string& text);
-    std::string format(const search::FileMatches& m) const;
+    std::string format(const search::FileMatches& m);
     std::string prefix(const search::FileMatches& m, uint64_t number, char sep) const;
 
     Output& out_;
@@ -53,6 +56,8 @@ private:
     std::mutex mu_;
     std::vector<search::FileMatches> pending_;
     std::vector<std::string> pending_paths_;
+    JsonTotals totals_;
+    std::chrono::steady_clock::time_point start_ = std::chrono::steady_clock::now();
 };
 
 }  // namespace idx::cli

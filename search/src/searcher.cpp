@@ -41,6 +41,7 @@ public:
             return;
         }
         searched_.fetch_add(1, std::memory_order_relaxed);
+        bytes_.fetch_add(local.buf.size(), std::memory_order_relaxed);
         FileMatches fm;
         std::string_view buf = local.buf;
         const std::string_view whole = buf;
@@ -95,6 +96,12 @@ public:
             return;
         }
         if (cutoff) fm.binary_offset = cutoff->nul_offset;
+        fm.bytes_searched = buf.size();
+        if (!buf.empty() && buf.back() != '\n') {
+            fm.last_line_terminated = false;
+            const void* nl = ::memrchr(buf.data(), '\n', buf.size());
+            fm.last_line_offset = nl ? static_cast<uint64_t>(static_cast<const char*>(nl) - buf.data()) + 1 : 0;
+        }
         matched_.fetch_add(1, std::memory_order_relaxed);
         lines_.fetch_add(selected.size(), std::memory_order_relaxed);
         fm.path = std::move(e.path);
@@ -150,6 +157,7 @@ public:
         s.lines_matched = lines_.load();
         s.binary_skipped = binary_.load();
         s.errors = errors_.load();
+        s.bytes_searched = bytes_.load();
         return s;
     }
 
@@ -164,7 +172,7 @@ private:
     tbb::enumerable_thread_specific<Local> local_;
     bool mmap_mode_ = false;
     const IndexFilter* filter_ = nullptr;
-    std::atomic<uint64_t> searched_{0}, matched_{0}, lines_{0}, binary_{0}, errors_{0};
+    std::atomic<uint64_t> searched_{0}, matched_{0}, lines_{0}, binary_{0}, errors_{0}, bytes_{0};
 };
 
 }  // namespace

@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <random>
+#include <regex>
 
 #include "tests/cli/rg_compare.h"
 
@@ -116,6 +117,29 @@ TEST_CASE("context, column, only-matching, counts and max-count print exactly wh
         auto p = idx::test::run_both(t, a, "", "", "search");
         INFO("args:", idx::test::describe(a), "\nrg:\n", p.rg.out, "idx:\n", p.idx.out, "idx stderr: ", p.idx.err);
         CHECK(p.idx.out == p.rg.out);
+        CHECK(p.idx.exit_code == p.rg.exit_code);
+    }
+}
+
+// Issue #4, item 1: --json is ripgrep's JSON Lines, field for field (times
+// and byte counts of printed output aside).
+TEST_CASE("--json messages equal rg's apart from timings") {
+    TempTree t;
+    t.write("f.txt", "a1\nb2\nc3 x\nd4\nx last line without newline");
+    t.write("bad.txt", std::string("a\xff" "b x\n", 6));
+    t.write("sub/h.txt", "xx x\nno\n\"quoted\\ x\ttab\"\n");
+    auto normalize = [](std::string s) {
+        static const std::regex timing(R"re("elapsed(_total)?":\{[^}]*\},?|"bytes_(printed|searched)":\d+,?)re");
+        return std::regex_replace(s, timing, "");
+    };
+    for (const auto& args : std::vector<std::vector<std::string>>{
+             {"--json", "x"}, {"--json", "-C1", "x"}, {"--json", "-i", "X|B"}, {"--json", "-w", "x"},
+             {"--json", "nomatch"}, {"--json", "-m1", "x"}}) {
+        std::vector<std::string> a = args;
+        a.insert(a.end(), {"--sort", "path"});
+        auto p = idx::test::run_both(t, a, "", "", "search");
+        INFO("args:", idx::test::describe(a), "\nrg:\n", p.rg.out, "idx:\n", p.idx.out);
+        CHECK(normalize(p.idx.out) == normalize(p.rg.out));
         CHECK(p.idx.exit_code == p.rg.exit_code);
     }
 }

@@ -30,6 +30,9 @@ struct MatchedLine {
 struct FileMatches {
     std::string path;
     std::vector<MatchedLine> lines;
+    uint64_t bytes_searched = 0;
+    bool last_line_terminated = true;  // false: the file's last line has no '\n'
+    uint64_t last_line_offset = 0;     // where that last line starts
     // Set when the file held a NUL byte and ripgrep's binary rules cut the
     // search short: the absolute offset of that NUL.
     std::optional<uint64_t> binary_offset;
@@ -53,6 +56,7 @@ public:
 
 struct SearchStats {
     bool used_index = false;
+    uint64_t bytes_searched = 0;
     uint64_t files_searched = 0;
     uint64_t files_matched = 0;
     uint64_t lines_matched = 0;
