@@ -129,6 +129,33 @@ LineMatcher::Scratch::~Scratch() = default;
 LineMatcher::Scratch::Scratch(Scratch&&) noexcept = default;
 LineMatcher::Scratch& LineMatcher::Scratch::operator=(Scratch&&) noexcept = default;
 
+// Whether the pattern has a counted repeat {n,m} / {n} with a bound over 64.
+bool has_large_bounded_repeat(std::string_view p) {
+    for (size_t i = 0; i < p.size(); ++i) {
+        if (p[i] == '\\') {
+            ++i;
+            continue;
+        }
+        if (p[i] != '{') continue;
+        size_t j = i + 1;
+        long largest = 0, v = 0;
+        bool digits = false;
+        while (j < p.size() && (std::isdigit(static_cast<unsigned char>(p[j])) || p[j] == ',')) {
+            if (p[j] == ',') {
+                largest = std::max(largest, v);
+                v = 0;
+            } else {
+                v = std::min<long>(v * 10 + (p[j] - '0'), 1000000);
+                digits = true;
+            }
+            ++j;
+        }
+        largest = std::max(largest, v);
+        if (digits && j < p.size() && p[j] == '}' && largest > 64) return true;
+    }
+    return false;
+}
+
 // ripgrep's default engine (Rust regex) has no look-around and no
 // backreferences; it rejects them, and so does idx unless -P is given.
 std::optional<std::string> rust_regex_unsupported(std::string_view p) {
@@ -185,6 +212,12 @@ Expected<LineMatcher> LineMatcher::compile(const SearchRequest& r) {
         m.spans_ = std::make_shared<Pcre2Matcher>(std::move(*sp));
     }
     if (r.pcre2) return use_pcre2();
+    // Hyperscan's compile time explodes on large bounded repeats in UTF-8
+    // mode (foo.{0,1000}bar ran for minutes) and cannot be cancelled; PCRE2
+    // compiles those at once.
+    for (const auto& e : exprs) {
+        if (has_large_bounded_repeat(e)) return use_pcre2();
+    }
     unsigned flags = HS_FLAG_MULTILINE | HS_FLAG_ALLOWEMPTY | (caseless ? HS_FLAG_CASELESS : 0);
     auto utf8 = compile_db(exprs, flags | HS_FLAG_UTF8 | HS_FLAG_UCP);
     if (!utf8) {
