@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <atomic>
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <mutex>
 
@@ -52,6 +53,8 @@ SearchCommand::SearchCommand(CLI::App& parent, bool with_options) {
     cmd_->add_option("--sort", sort_, "Sort results: 'path' or 'none'")->check(CLI::IsMember({"path", "none"}));
     cmd_->add_flag("--no-index", no_index_, "Scan every file even when an index exists");
     cmd_->add_flag("--json", json_, "Print results as JSON Lines, in ripgrep's format");
+    cmd_->add_option("--color,--colour", color_, "When to use colour: auto (a terminal, and NO_COLOR unset), never, always")
+        ->check(CLI::IsMember({"auto", "never", "always"}));
     cmd_->add_flag("--explain", explain_, "Print the trigram plan and how many indexed files it admits, then exit");
     walk_.add_to(*cmd_);
     cmd_->footer(
@@ -91,7 +94,11 @@ int SearchCommand::run() {
     req.before = before_ >= 0 ? static_cast<uint32_t>(before_) : context_ >= 0 ? static_cast<uint32_t>(context_) : 0;
     req.after = after_ >= 0 ? static_cast<uint32_t>(after_) : context_ >= 0 ? static_cast<uint32_t>(context_) : 0;
     req.max_count = max_count_;
-    req.spans = (only_matching_ || column_ || count_matches_ || json_) && !invert_;
+    const char* term = std::getenv("TERM");
+    const bool color = color_ == "always" ||
+                       (color_ == "auto" && ::isatty(STDOUT_FILENO) && std::getenv("NO_COLOR") == nullptr &&
+                        !(term && std::string(term) == "dumb"));
+    req.spans = (only_matching_ || column_ || count_matches_ || json_ || color) && !invert_;
     req.report_files_without_match = files_without_match_;
     if (explain_) {
         auto e = search::explain(req);
@@ -131,6 +138,7 @@ int SearchCommand::run() {
     style.quiet = quiet_;
     style.sorted = sort_ == "path";
     style.json = json_;
+    style.color = color && !json_;
     if (json_) style.line_number = true;
     if (column_ && !no_line_number_) style.line_number = true;  // --column implies -n
 

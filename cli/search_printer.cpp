@@ -65,14 +65,26 @@ void SearchPrinter::write_group(const std::string& text) {
     wrote_any_ = true;
 }
 
+namespace {
+// ripgrep's default colours (Unix): path magenta, line number green, match bold red.
+constexpr const char* kPath = "\x1b[35m";
+constexpr const char* kLine = "\x1b[32m";
+constexpr const char* kMatch = "\x1b[1m\x1b[31m";
+}  // namespace
+
+std::string SearchPrinter::paint(std::string_view text, const char* sgr) const {
+    if (!style_.color) return std::string(text);
+    return std::string("\x1b[0m") + sgr + std::string(text) + "\x1b[0m";
+}
+
 std::string SearchPrinter::prefix(const search::FileMatches& m, uint64_t number, char sep) const {
     std::string s;
     if (style_.with_filename && !style_.heading) {
-        s += m.path;
+        s += paint(m.path, kPath);
         s += sep;
     }
     if (style_.line_number) {
-        s += std::to_string(number);
+        s += paint(std::to_string(number), kLine);
         s += sep;
     }
     return s;
@@ -94,7 +106,7 @@ std::string SearchPrinter::format(const search::FileMatches& m) {
         if (style_.with_filename) s += m.path + ":";
         return s + std::to_string(n) + "\n";
     }
-    if (style_.heading && style_.with_filename) s += m.path + "\n";
+    if (style_.heading && style_.with_filename) s += paint(m.path, kPath) + "\n";
     uint64_t last = 0;
     for (const auto& line : m.lines) {
         if (style_.context && last != 0 && line.number > last + 1) s += "--\n";
@@ -107,14 +119,28 @@ std::string SearchPrinter::format(const search::FileMatches& m) {
             for (auto [b, e] : line.spans) {
                 s += prefix(m, line.number, ':');
                 if (style_.column) s += std::to_string(b + 1) + ":";
-                s.append(line.text, b, e - b);
+                s += paint(std::string_view(line.text).substr(b, e - b), kMatch);
                 s += '\n';
             }
             continue;
         }
         s += prefix(m, line.number, ':');
         if (style_.column) s += std::to_string((line.spans.empty() ? 0 : line.spans.front().first) + 1) + ":";
-        s += line.text;
+        if (style_.color && !line.spans.empty()) {
+            size_t at = 0;
+            const auto& sp = line.spans;
+            for (size_t k = 0; k < sp.size(); ++k) {
+                size_t b = sp[k].first, e = sp[k].second;
+                if (b == e) continue;  // nothing to colour
+                while (k + 1 < sp.size() && sp[k + 1].first == e && sp[k + 1].second > e) e = sp[++k].second;  // adjacent: one run, as rg
+                s.append(line.text, at, b - at);
+                s += paint(std::string_view(line.text).substr(b, e - b), kMatch);
+                at = e;
+            }
+            s.append(line.text, at, std::string::npos);
+        } else {
+            s += line.text;
+        }
         s += '\n';
     }
     if (m.binary_offset) {

@@ -28,6 +28,7 @@ struct PrintStyle {
     bool quiet = false;                // -q
     bool sorted = false;               // --sort path: print once all files are in
     bool json = false;                 // --json: ripgrep's JSON Lines
+    bool color = false;                // ripgrep's default colours (path, line number, match)
 };
 
 class SearchPrinter final : public search::SearchSink {
@@ -48,6 +49,7 @@ private:
     void write_group(const std::string& text);
     std::string format(const search::FileMatches& m);
     std::string prefix(const search::FileMatches& m, uint64_t number, char sep) const;
+    std::string paint(std::string_view text, const char* sgr) const;  // sgr: e.g. "\x1b[35m"
 
     Output& out_;
     PrintStyle style_;

@@ -143,3 +143,29 @@ TEST_CASE("--json messages equal rg's apart from timings") {
         CHECK(p.idx.exit_code == p.rg.exit_code);
     }
 }
+
+TEST_CASE("colours follow rg's defaults, and NO_COLOR or --color never turn them off") {
+    TempTree t;
+    t.write("f.txt", "a1\nc3 x\nd4\ng7 xx x\n");
+    t.write("sub/g.txt", "x one\ntwo\n");
+    for (const auto& args : std::vector<std::vector<std::string>>{
+             {"--color", "always", "-n", "x"}, {"--color", "always", "-n", "--heading", "x"},
+             {"--color", "always", "-C1", "-n", "x"}, {"--color", "always", "-o", "x+"}, {"--color", "never", "x"}}) {
+        std::vector<std::string> a = args;
+        a.insert(a.end(), {"--sort", "path"});
+        auto p = run_both(t, a, "", "", "search");
+        INFO("args:", idx::test::describe(a));
+        CHECK(p.idx.out == p.rg.out);
+    }
+    // On a terminal (a pty from script(1)), ripgrep's defaults: colour, headings, line numbers.
+    auto on_tty = [&](const std::string& tool, const std::vector<std::string>& env, bool no_color) {
+        return idx::test::run_process({"script", "-qec", tool + " x --sort path", "/dev/null"}, t.root(), env,
+                                      no_color ? std::vector<std::string>{} : std::vector<std::string>{"NO_COLOR"});
+    };
+    auto rg_tty = on_tty("rg", {"TERM=xterm"}, false);
+    auto idx_tty = on_tty(std::string(IDX_BINARY) + " search", {"TERM=xterm"}, false);
+    CHECK(idx_tty.out == rg_tty.out);
+    CHECK(idx_tty.out.find("\x1b[") != std::string::npos);
+    auto plain = on_tty(std::string(IDX_BINARY) + " search", {"TERM=xterm", "NO_COLOR=1"}, true);
+    CHECK(plain.out.find("\x1b[") == std::string::npos);
+}
