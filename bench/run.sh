@@ -13,11 +13,12 @@ here=$(cd "$(dirname "$0")/.." && pwd)
 cd "$here"
 runs=15
 build_runs=3
+search_runs=5
 update_readme=1
 with_index=1
 for a in "$@"; do
     case $a in
-        --quick) runs=5; build_runs=1 ;;
+        --quick) runs=5; build_runs=1; search_runs=3 ;;
         --no-readme) update_readme=0 ;;
         --no-index) with_index=0 ;;
         *) echo "usage: bench/run.sh [--quick] [--no-readme] [--no-index]" >&2; exit 2 ;;
@@ -94,6 +95,35 @@ if ((with_index)); then
     touch -d "$orig" "$corpus/kernel/fork.c"
 fi
 
+# Search: each query of ../shared/bench/queries.tsv, idx (with the index
+# built above, or an existing one at $IDX_DB) beside rg and csearch.
+search_rows=$work/search.md
+: > "$search_rows"
+if [[ -f $IDX_DB ]]; then
+    while IFS=$'\t' read -r id flags pattern; do
+        [[ -z $id || $id == \#* ]] && continue
+        f=""
+        [[ $flags != - ]] && f="$flags "
+        json=$work/s.json
+        hyperfine -N --warmup 2 --runs "$search_runs" --export-json "$json" --output=pipe \
+            "$idx search -n $f\"$pattern\"" "rg -n $f\"$pattern\"" "csearch -n $f\"$pattern\"" \
+            > "$work/hyperfine.log" 2>&1 || true
+        a=$(median_ms "$json" 1)
+        b=$(median_ms "$json" 2)
+        c=$(median_ms "$json" 3)
+        # shellcheck disable=SC2086
+        cand=$("$idx" search --explain $f"$pattern" | awk '/^candidates/ {print $2}')
+        # shellcheck disable=SC2086
+        if cmp -s <("$idx" search -n --sort path --no-heading $f"$pattern") <(rg -n --sort path --no-heading $f"$pattern"); then
+            same=yes
+        else
+            same=NO
+        fi
+        printf '| %s `%s%s` | %s | %s | %s | %s | %s |\n' "$id" "$f" "$pattern" "$a" "$b" "$c" "$cand" "$same" >> "$search_rows"
+        echo "bench: search $id: idx $a ms, rg $b ms, csearch $c ms, $cand candidates, identical: $same" >&2
+    done < "$shared/bench/queries.tsv"
+fi
+
 cd "$here"
 cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')
 {
@@ -107,6 +137,15 @@ cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')
     echo
     echo "Correctness on the same corpus: \`idx files\` vs \`rg --files\`: $files_check."
     if ((with_index)); then echo; echo "$size_line"; fi
+    if [[ -s $search_rows ]]; then
+        echo
+        echo "Search (median ms; idx uses the index; candidates = indexed files its plan admits; identical ="
+        echo "\`idx search -n --sort path\` byte-equal to rg's):"
+        echo
+        echo "| query | idx ms | rg ms | csearch ms | idx candidates | identical |"
+        echo "|---|---|---|---|---|---|"
+        cat "$search_rows"
+    fi
 } > "$out"
 echo "bench: wrote $out" >&2
 
