@@ -100,7 +100,9 @@ fi
 search_rows=$work/search.md
 : > "$search_rows"
 if [[ -f $IDX_DB ]]; then
-    while IFS=$'\t' read -r id flags pattern; do
+    # The loop reads the query file on fd 3: commands inside must not see it
+    # as their stdin (rg would search stdin instead of the tree).
+    while IFS=$'\t' read -r -u 3 id flags pattern; do
         [[ -z $id || $id == \#* ]] && continue
         f=""
         [[ $flags != - ]] && f="$flags "
@@ -112,16 +114,17 @@ if [[ -f $IDX_DB ]]; then
         b=$(median_ms "$json" 2)
         c=$(median_ms "$json" 3)
         # shellcheck disable=SC2086
-        cand=$("$idx" search --explain $f"$pattern" | awk '/^candidates/ {print $2}')
+        cand=$("$idx" search --explain $f"$pattern" < /dev/null | awk '/^candidates/ {print $2}')
         # shellcheck disable=SC2086
-        if cmp -s <("$idx" search -n --sort path --no-heading $f"$pattern") <(rg -n --sort path --no-heading $f"$pattern"); then
+        if cmp -s <("$idx" search -n --sort path --no-heading $f"$pattern" < /dev/null) \
+                  <(rg -n --sort path --no-heading $f"$pattern" < /dev/null); then
             same=yes
         else
             same=NO
         fi
         printf '| %s `%s%s` | %s | %s | %s | %s | %s |\n' "$id" "$f" "$pattern" "$a" "$b" "$c" "$cand" "$same" >> "$search_rows"
         echo "bench: search $id: idx $a ms, rg $b ms, csearch $c ms, $cand candidates, identical: $same" >&2
-    done < "$shared/bench/queries.tsv"
+    done 3< "$shared/bench/queries.tsv"
 fi
 
 cd "$here"

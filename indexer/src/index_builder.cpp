@@ -367,7 +367,10 @@ Expected<IndexStats> build_index(const IndexOptions& o, IndexObserver* observer)
     if (auto r = writer.flush(); !r) return fail(r.error());
 
     // 5. Keep the number of segments small (and drop stale postings).
-    if (auto r = compact_segments(*db); !r) return fail(r.error());
+    const bool wrote = stats.added + stats.changed + stats.deleted + stats.vanished > 0;
+    if (wrote) {
+        if (auto r = compact_segments(*db); !r) return fail(r.error());
+    }
 
     if (auto r = write_meta(*db, "updated_ns", std::to_string(now_ns())); !r) return fail(r.error());
     if (auto r = write_meta(*db, "root", o.root); !r) return fail(r.error());
@@ -417,8 +420,7 @@ Expected<IndexStats> build_index(const IndexOptions& o, IndexObserver* observer)
         if (::rename(tmp.c_str(), o.out_path.c_str()) != 0) return Error::from_errno(errno, "--out " + o.out_path);
     }
 
-    auto count = db->scalar("SELECT COUNT(*) FROM files");
-    stats.files = count ? static_cast<uint64_t>(*count) : 0;
+    stats.files = old.size() + stats.added - stats.deleted;
     stats.seconds = std::chrono::duration<double>(Clock::now() - start).count();
     return stats;
 }

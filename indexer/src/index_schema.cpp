@@ -26,6 +26,8 @@ CREATE TABLE files(
   segment INTEGER NOT NULL,
   symbols TEXT
 );
+-- The symbol pass and `idx status` look for pending files without a scan.
+CREATE INDEX files_symbols_pending ON files(id) WHERE symbols IS NULL;
 CREATE TABLE segments(
   id INTEGER PRIMARY KEY,
   created_ns INTEGER NOT NULL,
