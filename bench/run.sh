@@ -107,7 +107,7 @@ if [[ -f $IDX_DB ]]; then
         f=""
         [[ $flags != - ]] && f="$flags "
         json=$work/s.json
-        hyperfine -N --warmup 2 --runs "$search_runs" --export-json "$json" --output=pipe \
+        hyperfine -N -i --warmup 2 --runs "$search_runs" --export-json "$json" --output=pipe \
             "$idx search -n $f\"$pattern\"" "rg -n $f\"$pattern\"" "csearch -n $f\"$pattern\"" \
             > "$work/hyperfine.log" 2>&1 || true
         a=$(median_ms "$json" 1)
