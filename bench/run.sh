@@ -122,7 +122,8 @@ if [[ -f $IDX_DB ]]; then
         else
             same=NO
         fi
-        printf '| %s `%s%s` | %s | %s | %s | %s | %s |\n' "$id" "$f" "$pattern" "$a" "$b" "$c" "$cand" "$same" >> "$search_rows"
+        printf '| %s `%s%s` | %s | %s | %s | %s | %s |\n' "$id" "$f" "${pattern//|/\\|}" "$a" "$b" "$c" "$cand" "$same" \
+            >> "$search_rows"
         echo "bench: search $id: idx $a ms, rg $b ms, csearch $c ms, $cand candidates, identical: $same" >&2
     done 3< "$shared/bench/queries.tsv"
 fi
