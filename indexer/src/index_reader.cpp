@@ -21,7 +21,7 @@ Expected<IndexReader> IndexReader::open(const std::string& db_path) {
 }
 
 Expected<std::vector<IndexedFile>> IndexReader::files() {
-    auto st = db_.prepare("SELECT id, path, size, mtime_ns, inode, skip, segment FROM files ORDER BY id");
+    auto st = db_.prepare("SELECT id, path, size, mtime_ns, inode, skip FROM files ORDER BY id");
     if (!st) return std::move(st).error();
     std::vector<IndexedFile> out;
     while (true) {
@@ -35,7 +35,6 @@ Expected<std::vector<IndexedFile>> IndexReader::files() {
         f.mtime_ns = st->int64(3);
         f.inode = st->int64(4);
         f.skip = std::string(st->text(5));
-        f.has_postings = st->int64(6) != 0;
         out.push_back(std::move(f));
     }
     return out;

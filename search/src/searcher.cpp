@@ -155,7 +155,7 @@ public:
         s.files_searched = searched_.load();
         s.files_matched = matched_.load();
         s.lines_matched = lines_.load();
-        s.binary_skipped = binary_.load();
+        s.binary_files = binary_.load();
         s.errors = errors_.load();
         s.bytes_searched = bytes_.load();
         return s;

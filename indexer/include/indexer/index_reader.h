@@ -26,7 +26,6 @@ struct IndexedFile {
     std::string path;
     int64_t size = 0, mtime_ns = 0, inode = 0;
     std::string skip;  // "" when content-indexed
-    bool has_postings = false;
 };
 
 struct SymbolHit {

@@ -43,10 +43,6 @@ public:
     bool for_each_line(std::string_view buf, Scratch& scratch,
                        const std::function<void(size_t, size_t)>& on_line) const;
 
-    // Which engine answers: Hyperscan, or PCRE2 for what Hyperscan rejects
-    // (and for -P).
-    bool uses_pcre2() const { return pcre_ != nullptr; }
-
     // The byte ranges of the matches in one line (request.spans only).
     std::vector<std::pair<uint32_t, uint32_t>> spans(std::string_view line, Scratch& scratch) const;
 

@@ -60,7 +60,7 @@ struct SearchStats {
     uint64_t files_searched = 0;
     uint64_t files_matched = 0;
     uint64_t lines_matched = 0;
-    uint64_t binary_skipped = 0;
+    uint64_t binary_files = 0;  // searched only up to ripgrep's binary cut-off
     uint64_t errors = 0;
 };
 
