@@ -40,8 +40,14 @@ TEST_CASE("bad arguments give a one-line error and exit 2") {
              {IDX_BINARY, "files", "--sort", "sideways"},
              {IDX_BINARY, "search"},
              {IDX_BINARY, "search", "a(b"},
+             {IDX_BINARY, "search", "-f", "/nonexistent/patterns", "x"},
+             {IDX_BINARY, "index", "/nonexistent/tree"},
+             {IDX_BINARY, "index", "/etc/hostname"},
+             {IDX_BINARY, "status"},
+             {IDX_BINARY, "search", "--explain", "x"},
          }) {
-        auto r = run_process(argv);
+        // Run where no index is: "/" has none (and IDX_DB is unset).
+        auto r = run_process(argv, "/", {}, {"IDX_DB"});
         INFO("argv[1..]: ", argv.size() > 2 ? argv[1] + " " + argv[2] : argv[1], " stderr: ", r.err);
         CHECK(r.exit_code == 2);
         CHECK(count_lines(r.err) == 1);
