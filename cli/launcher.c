@@ -28,7 +28,7 @@ int main(int argc, char** argv) {
     path[n] = '\0';
     char* slash = strrchr(path, '/');
     strcpy(slash ? slash + 1 : path, kLib);
-    void* lib = dlopen(path, RTLD_NOW | RTLD_LOCAL);
+    void* lib = dlopen(path, RTLD_LAZY | RTLD_LOCAL);
     if (lib == NULL) {
         fprintf(stderr, "idx: cannot load %s\n", dlerror());
         return 2;

@@ -48,6 +48,13 @@ const char* lang_name(Lang lang) noexcept {
     return "unknown";
 }
 
+Lang lang_from_name(std::string_view name) noexcept {
+    for (int i = 1; i <= static_cast<int>(Lang::kPhp); ++i) {
+        if (name == lang_name(static_cast<Lang>(i))) return static_cast<Lang>(i);
+    }
+    return Lang::kUnknown;
+}
+
 Lang detect_lang(std::string_view name) noexcept {
     static constexpr std::pair<std::string_view, Lang> kByExt[] = {
         {"c", Lang::kC},          {"h", Lang::kC},           {"cats", Lang::kC},

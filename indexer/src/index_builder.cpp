@@ -23,6 +23,7 @@
 #include "indexer/index_schema.h"
 #include "indexer/posting_builder.h"
 #include "indexer/segment_merger.h"
+#include "indexer/derived_pass.h"
 #include "indexer/symbol_pass.h"
 #include "indexer/tag_store.h"
 #include "indexer/trigram.h"
@@ -392,12 +393,25 @@ Expected<IndexStats> build_index(const IndexOptions& o, IndexObserver* observer)
                 observer->on_progress(p);
             };
         }
+        auto dirty = read_meta(*db, "derived_dirty");
+        if (!dirty) return std::move(dirty).error();
         auto sp = run_symbol_pass(*db, so);
         if (!sp) return std::move(sp).error();
         stats.symbol_files = sp->files;
         stats.definitions = sp->definitions;
         stats.references = sp->references;
         stats.symbols_interrupted = sp->cancelled;
+        if (!sp->cancelled) {
+            if (observer) {
+                IndexProgress p;
+                p.phase = "symbol graph";
+                observer->on_progress(p);
+            }
+            auto dp = run_derived_pass(*db, o.root, sp->tagged, *dirty == "1", o.cancel);
+            if (!dp) return std::move(dp).error();
+            stats.symbols_interrupted = dp->cancelled;
+            stats.graph_files = dp->graph_files;
+        }
     }
 
     if (!o.out_path.empty()) {

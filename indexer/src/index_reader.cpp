@@ -17,7 +17,55 @@ Expected<IndexReader> IndexReader::open(const std::string& db_path) {
     auto st = r.db_.prepare("SELECT docs FROM postings WHERE key >= ?1 AND key < ?2");
     if (!st) return std::move(st).error();
     r.postings_ = std::move(*st);
+    constexpr const char* kColumns = "SELECT id, path, size, mtime_ns, inode, COALESCE(skip, ''), COALESCE(lang, '') FROM files ";
+    for (auto [out, sql] : {std::pair{&r.by_id_, std::string(kColumns) + "WHERE id = ?1"},
+                            std::pair{&r.by_path_, std::string(kColumns) + "WHERE path = ?1"},
+                            std::pair{&r.rank_, std::string("SELECT rank FROM file_rank WHERE file = ?1")}}) {
+        auto p = r.db_.prepare(sql);
+        if (!p) return std::move(p).error();
+        *out = std::move(*p);
+    }
     return r;
+}
+
+Expected<std::optional<IndexedFile>> IndexReader::file_where(Stmt& st) {
+    auto row = st.step();
+    if (!row) {
+        st.reset();
+        return std::move(row).error();
+    }
+    std::optional<IndexedFile> f;
+    if (*row) {
+        f.emplace();
+        f->id = st.int64(0);
+        f->path = std::string(st.text(1));
+        f->size = st.int64(2);
+        f->mtime_ns = st.int64(3);
+        f->inode = st.int64(4);
+        f->skip = std::string(st.text(5));
+        f->lang = std::string(st.text(6));
+    }
+    st.reset();
+    return f;
+}
+
+Expected<std::optional<IndexedFile>> IndexReader::file(int64_t id) {
+    by_id_.bind(1, id);
+    return file_where(by_id_);
+}
+
+Expected<std::optional<IndexedFile>> IndexReader::file(std::string_view path) {
+    by_path_.bind(1, path);
+    return file_where(by_path_);
+}
+
+Expected<double> IndexReader::file_rank(int64_t id) {
+    rank_.bind(1, id);
+    auto row = rank_.step();
+    const double v = row && *row ? rank_.real(0) : 0.0;
+    rank_.reset();
+    if (!row) return std::move(row).error();
+    return v;
 }
 
 Expected<std::vector<IndexedFile>> IndexReader::files() {
@@ -86,25 +134,29 @@ Expected<std::vector<Tag>> IndexReader::file_tags(int64_t file) {
 }
 
 Expected<std::vector<SymbolHit>> IndexReader::find_tags(std::string_view name, bool definitions) {
-    auto st = db_.prepare(definitions ? "SELECT n.file, f.path FROM def_names n JOIN files f ON f.id = n.file "
+    auto st = db_.prepare(definitions ? "SELECT n.file, f.path, COALESCE(f.lang, '') FROM def_names n JOIN files f ON f.id = n.file "
                                         "WHERE n.hash = ?1"
-                                      : "SELECT n.file, f.path FROM ref_names n JOIN files f ON f.id = n.file "
+                                      : "SELECT n.file, f.path, COALESCE(f.lang, '') FROM ref_names n JOIN files f ON f.id = n.file "
                                         "WHERE n.hash = ?1");
     if (!st) return std::move(st).error();
     st->bind(1, name_hash(name));
-    std::vector<std::pair<int64_t, std::string>> files;
+    struct Row {
+        int64_t id;
+        std::string path, lang;
+    };
+    std::vector<Row> files;
     while (true) {
         auto row = st->step();
         if (!row) return std::move(row).error();
         if (!*row) break;
-        files.emplace_back(st->int64(0), std::string(st->text(1)));
+        files.push_back({st->int64(0), std::string(st->text(1)), std::string(st->text(2))});
     }
     std::vector<SymbolHit> hits;
-    for (auto& [id, path] : files) {
+    for (auto& [id, path, lang] : files) {
         auto tags = file_tags(id);
         if (!tags) return std::move(tags).error();
         for (Tag& t : *tags) {
-            if (t.is_definition == definitions && t.name == name) hits.push_back({id, path, std::move(t)});
+            if (t.is_definition == definitions && t.name == name) hits.push_back({id, path, lang, std::move(t)});
         }
     }
     std::sort(hits.begin(), hits.end(), [](const SymbolHit& a, const SymbolHit& b) {

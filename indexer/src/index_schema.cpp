@@ -10,6 +10,15 @@
 namespace idx::indexer {
 namespace {
 
+constexpr const char* kDerived = R"sql(
+-- Derived from the tags at the end of each run (schema 2).
+CREATE TABLE IF NOT EXISTS sym_chunks(id INTEGER PRIMARY KEY, names BLOB NOT NULL);
+CREATE TABLE IF NOT EXISTS sym_pairs(pair INTEGER PRIMARY KEY, chunks BLOB NOT NULL);
+CREATE TABLE IF NOT EXISTS sym_delta(name TEXT PRIMARY KEY) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS file_refs(src INTEGER PRIMARY KEY, data BLOB NOT NULL);
+CREATE TABLE IF NOT EXISTS file_rank(file INTEGER PRIMARY KEY, rank REAL NOT NULL);
+)sql";
+
 constexpr const char* kCreate = R"sql(
 CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
 CREATE TABLE files(
@@ -97,6 +106,20 @@ Expected<void> configure(Db& db) {
 
 }  // namespace
 
+// Schema 1 -> 2: adds the derived tables (symbol dictionary, file graph) and
+// marks them for building; nothing else changes.
+Expected<void> migrate_from_1(Db& db) {
+    if (auto r = db.exec("BEGIN IMMEDIATE"); !r) return r;
+    Expected<void> r = db.exec(kDerived);
+    if (r) r = write_meta(db, "derived_dirty", "1");
+    if (r) r = write_meta(db, "schema_version", std::to_string(kSchemaVersion));
+    if (!r) {
+        (void)db.exec("ROLLBACK");
+        return r;
+    }
+    return db.exec("COMMIT");
+}
+
 Expected<std::string> read_meta(Db& db, const std::string& key) {
     auto st = db.prepare("SELECT value FROM meta WHERE key = ?1");
     if (!st) return std::move(st).error();
@@ -128,7 +151,8 @@ Expected<Db> open_index_for_read(const std::string& path) {
         return Error{ErrorKind::kUnsupported, path + ": index schema version " + std::to_string(*v) +
                                                   " is not the version this idx reads (" +
                                                   std::to_string(kSchemaVersion) +
-                                                  "); rebuild with `idx index --rebuild`"};
+                                                  (*v < kSchemaVersion ? "); upgrade it with `idx index`"
+                                                                       : "); rebuild with `idx index --rebuild`")};
     }
     return db;
 }
@@ -145,6 +169,11 @@ Expected<Db> open_index_for_write(const std::string& path, bool rebuild) {
     if (existed) {
         auto v = schema_version(*db);
         if (!v) return std::move(v).error();  // not ours: never overwritten, even with --rebuild
+        if (*v == 1 && !rebuild) {
+            if (auto r = configure(*db); !r) return r.error();
+            if (auto r = migrate_from_1(*db); !r) return r.error();
+            return db;
+        }
         if (*v != kSchemaVersion && !rebuild) {
             return Error{ErrorKind::kUnsupported, path + ": index schema version " + std::to_string(*v) +
                                                       " is not the version this idx writes (" +
@@ -180,6 +209,7 @@ Expected<void> reset_schema(Db& db) {
         if (auto r = db.exec("DROP TABLE \"" + t + "\""); !r) return r;
     }
     if (auto r = db.exec(kCreate); !r) return r;
+    if (auto r = db.exec(kDerived); !r) return r;
     if (auto r = write_meta(db, "format", "idx"); !r) return r;
     return write_meta(db, "schema_version", std::to_string(kSchemaVersion));
 }

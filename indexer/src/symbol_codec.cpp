@@ -1,7 +1,7 @@
 #include "indexer/symbol_codec.h"
 
 #include <xxhash.h>
-#include <zstd.h>
+#include "indexer/zstd_blob.h"
 
 namespace idx::indexer {
 namespace {
@@ -73,20 +73,13 @@ std::string encode_tags(const std::vector<Tag>& tags) {
         put_varint(raw, t.end_line - t.line);
         put_varint(raw, t.end_col);
     }
-    std::string out(ZSTD_compressBound(raw.size()), '\0');
-    const size_t n = ZSTD_compress(out.data(), out.size(), raw.data(), raw.size(), 3);
-    out.resize(ZSTD_isError(n) ? 0 : n);
-    return out;
+    return zstd_compress(raw);
 }
 
 Expected<std::vector<Tag>> decode_tags(std::string_view blob) {
-    const unsigned long long size = ZSTD_getFrameContentSize(blob.data(), blob.size());
-    if (size == ZSTD_CONTENTSIZE_ERROR || size == ZSTD_CONTENTSIZE_UNKNOWN || size > (uint64_t{1} << 31)) {
-        return corrupt();
-    }
-    std::string raw(size, '\0');
-    const size_t n = ZSTD_decompress(raw.data(), raw.size(), blob.data(), blob.size());
-    if (ZSTD_isError(n) || n != size) return corrupt();
+    auto unpacked = zstd_decompress(blob);
+    if (!unpacked) return corrupt();
+    const std::string& raw = *unpacked;
     Reader r(raw);
     uint64_t count = 0;
     if (!r.varint(count) || count > raw.size()) return corrupt();

@@ -12,6 +12,7 @@
 
 #include "common/file_io.h"
 #include "indexer/file_types.h"
+#include "indexer/index_schema.h"
 #include "indexer/tag_store.h"
 #include "indexer/tagger.h"
 
@@ -29,13 +30,6 @@ struct Job {
     std::string outcome;  // files.symbols value
     std::vector<Tag> tags;
 };
-
-Lang lang_from_name(const std::string& name) {
-    for (int i = 0; i <= static_cast<int>(Lang::kPhp); ++i) {
-        if (name == lang_name(static_cast<Lang>(i))) return static_cast<Lang>(i);
-    }
-    return Lang::kUnknown;
-}
 
 class SymbolWriter {
 public:
@@ -55,6 +49,7 @@ public:
         const int64_t id = j.file->id;
         if (auto r = store_.write(id, j.tags); !r) return r;
         for (const Tag& t : j.tags) ++(t.is_definition ? st.definitions : st.references);
+        if (!j.tags.empty()) st.tagged.push_back(id);
         mark_.bind(1, id).bind(2, j.outcome);
         if (j.outcome != "done") ++st.skipped;
         if (j.outcome == "parse_timeout") ++st.timeouts;
@@ -85,6 +80,8 @@ Expected<SymbolPassStats> run_symbol_pass(Db& db, const SymbolPassOptions& o) {
         }
     }
     SymbolPassStats stats;
+    if (todo.empty()) return stats;
+    if (auto r = write_meta(db, "derived_dirty", "1"); !r) return r.error();
     SymbolWriter writer(db);
     if (auto r = writer.prepare(); !r) return r.error();
 

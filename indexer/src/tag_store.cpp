@@ -20,6 +20,7 @@ Expected<TagStore> TagStore::prepare(Db& db) {
              Spec{&s.put_ref_, "INSERT OR IGNORE INTO ref_names(hash, file) VALUES (?1, ?2)"},
              Spec{&s.del_def_, "DELETE FROM def_names WHERE hash = ?1 AND file = ?2"},
              Spec{&s.del_ref_, "DELETE FROM ref_names WHERE hash = ?1 AND file = ?2"},
+             Spec{&s.del_graph_, "DELETE FROM file_refs WHERE src = ?1"},
          }) {
         auto st = db.prepare(spec.sql);
         if (!st) return st.error();
@@ -29,6 +30,10 @@ Expected<TagStore> TagStore::prepare(Db& db) {
 }
 
 Expected<void> TagStore::remove(int64_t file) {
+    // The file's outgoing edges go with its tags (edges into it are
+    // dropped when the graph is loaded, as its id no longer exists).
+    del_graph_.bind(1, file);
+    if (auto r = del_graph_.run(); !r) return r;
     get_.bind(1, file);
     auto row = get_.step();
     if (!row) {

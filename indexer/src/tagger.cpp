@@ -23,46 +23,6 @@ struct LocalScope {
     std::vector<std::string> defs;
 };
 
-std::string_view text_of(std::string_view src, TSNode n) {
-    const uint32_t s = ts_node_start_byte(n), e = ts_node_end_byte(n);
-    return e <= src.size() && s <= e ? src.substr(s, e - s) : std::string_view();
-}
-
-bool check_predicates(const TagsQuery& q, const TSQueryMatch& m, std::string_view src) {
-    for (const auto& p : q.pattern(m.pattern_index).predicates) {
-        bool seen = false, any_pass = false, all_pass = true;
-        for (uint16_t i = 0; i < m.capture_count; ++i) {
-            if (m.captures[i].index != p.capture) continue;
-            seen = true;
-            std::string_view t = text_of(src, m.captures[i].node);
-            bool ok = false;
-            switch (p.op) {
-                case TagsQuery::TextPredicate::kEq:
-                    if (p.other_capture >= 0) {
-                        for (uint16_t k = 0; k < m.capture_count; ++k) {
-                            if (m.captures[k].index == static_cast<uint32_t>(p.other_capture)) {
-                                ok = t == text_of(src, m.captures[k].node);
-                            }
-                        }
-                    } else {
-                        ok = t == p.value;
-                    }
-                    break;
-                case TagsQuery::TextPredicate::kMatch:
-                    ok = std::regex_search(t.begin(), t.end(), *p.regex);
-                    break;
-                case TagsQuery::TextPredicate::kAnyOf:
-                    ok = std::find(p.values.begin(), p.values.end(), t) != p.values.end();
-                    break;
-            }
-            if (p.negated) ok = !ok;
-            any_pass = any_pass || ok;
-            all_pass = all_pass && ok;
-        }
-        if (seen && !(p.any ? any_pass : all_pass)) return false;
-    }
-    return true;
-}
 
 // The tagged line: from the line's first non-space byte to its end, at most
 // 180 bytes (cut at a UTF-8 boundary), trailing spaces trimmed.
@@ -146,7 +106,7 @@ Expected<TagOutcome> Tagger::tag(Lang lang, std::string_view src, std::vector<Ta
     std::vector<Raw> raws;
     TSQueryMatch m;
     while (ts_query_cursor_next_match(cursor_.get(), &m)) {
-        if (!check_predicates(query, m, src)) continue;
+        if (!query.accepts(m, src)) continue;
         if (m.pattern_index < query.tags_pattern_index()) {
             for (uint16_t i = 0; i < m.capture_count; ++i) {
                 const TSNode node = m.captures[i].node;
@@ -158,7 +118,7 @@ Expected<TagOutcome> Tagger::tag(Lang lang, std::string_view src, std::vector<Ta
                     const uint32_t at = ts_node_start_byte(node);
                     for (auto it = scopes.rbegin(); it != scopes.rend(); ++it) {
                         if (it->start <= at && at <= it->end) {
-                            it->defs.emplace_back(text_of(src, node));
+                            it->defs.emplace_back(node_text(src, node));
                             break;
                         }
                     }
@@ -195,7 +155,7 @@ Expected<TagOutcome> Tagger::tag(Lang lang, std::string_view src, std::vector<Ta
         r.name_end = ts_node_end_byte(r.name_node);
         r.pattern = m.pattern_index;
         if (query.pattern(m.pattern_index).name_must_be_non_local) {
-            const std::string_view name = text_of(src, r.name_node);
+            const std::string_view name = node_text(src, r.name_node);
             bool local = false;
             for (auto it = scopes.rbegin(); it != scopes.rend(); ++it) {
                 if (!(it->start <= r.name_start && r.name_end <= it->end)) continue;
@@ -222,7 +182,7 @@ Expected<TagOutcome> Tagger::tag(Lang lang, std::string_view src, std::vector<Ta
         if (i > 0 && raws[i - 1].name_start == r.name_start && raws[i - 1].name_end == r.name_end) continue;
         if (r.ignored || r.kind == nullptr) continue;
         Tag t;
-        t.name = std::string(text_of(src, r.name_node));
+        t.name = std::string(node_text(src, r.name_node));
         t.kind = *r.kind;
         t.is_definition = r.is_def;
         TSNode extent = r.tag_node;

@@ -10,7 +10,9 @@
 namespace idx::indexer {
 namespace {
 
-const TSLanguage* language_for(Lang lang) {
+}  // namespace
+
+const TSLanguage* ts_language(Lang lang) {
     switch (lang) {
         case Lang::kC: return tree_sitter_c();
         case Lang::kCpp: return tree_sitter_cpp();
@@ -29,6 +31,8 @@ const TSLanguage* language_for(Lang lang) {
     }
     return nullptr;
 }
+
+namespace {
 
 const char* query_error_name(TSQueryError e) {
     switch (e) {
@@ -159,7 +163,7 @@ Expected<const TagsQuery*> TagsQuery::for_lang(Lang lang) {
     if (failed[i]) return *failed[i];
     if (tried[i]) return cache[i].get();
     tried[i] = true;
-    const TSLanguage* language = language_for(lang);
+    const TSLanguage* language = ts_language(lang);
     const grammars::TagsQuery* src = grammars::find_tags_query(lang_name(lang));
     if (language == nullptr || src == nullptr) return static_cast<const TagsQuery*>(nullptr);
     auto q = compile(language, src->locals, src->tags);
@@ -171,6 +175,47 @@ Expected<const TagsQuery*> TagsQuery::for_lang(Lang lang) {
     }
     cache[i] = std::move(*q);
     return cache[i].get();
+}
+
+std::string_view node_text(std::string_view src, TSNode n) {
+    const uint32_t s = ts_node_start_byte(n), e = ts_node_end_byte(n);
+    return e <= src.size() && s <= e ? src.substr(s, e - s) : std::string_view();
+}
+
+bool TagsQuery::accepts(const TSQueryMatch& m, std::string_view src) const {
+    for (const auto& p : pattern(m.pattern_index).predicates) {
+        bool seen = false, any_pass = false, all_pass = true;
+        for (uint16_t i = 0; i < m.capture_count; ++i) {
+            if (m.captures[i].index != p.capture) continue;
+            seen = true;
+            std::string_view t = node_text(src, m.captures[i].node);
+            bool ok = false;
+            switch (p.op) {
+                case TextPredicate::kEq:
+                    if (p.other_capture >= 0) {
+                        for (uint16_t k = 0; k < m.capture_count; ++k) {
+                            if (m.captures[k].index == static_cast<uint32_t>(p.other_capture)) {
+                                ok = t == node_text(src, m.captures[k].node);
+                            }
+                        }
+                    } else {
+                        ok = t == p.value;
+                    }
+                    break;
+                case TextPredicate::kMatch:
+                    ok = std::regex_search(t.begin(), t.end(), *p.regex);
+                    break;
+                case TextPredicate::kAnyOf:
+                    ok = std::find(p.values.begin(), p.values.end(), t) != p.values.end();
+                    break;
+            }
+            if (p.negated) ok = !ok;
+            any_pass = any_pass || ok;
+            all_pass = all_pass && ok;
+        }
+        if (seen && !(p.any ? any_pass : all_pass)) return false;
+    }
+    return true;
 }
 
 }  // namespace idx::indexer

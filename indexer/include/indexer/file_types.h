@@ -18,6 +18,8 @@ enum class Lang : uint8_t {
 };
 
 const char* lang_name(Lang lang) noexcept;
+// The inverse of lang_name(); kUnknown for any other name.
+Lang lang_from_name(std::string_view name) noexcept;
 // Language of a file from its name alone (extension or well-known name).
 Lang detect_lang(std::string_view file_name) noexcept;
 

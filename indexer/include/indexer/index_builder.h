@@ -60,6 +60,7 @@ struct IndexStats {
     uint64_t segments_written = 0;
     uint64_t pairs = 0;      // (trigram, file) pairs written
     uint64_t symbol_files = 0, definitions = 0, references = 0;
+    uint64_t graph_files = 0;  // files whose uses were linked to definitions
     bool symbols_interrupted = false;  // the symbol pass stopped early; the rest stays pending
     double content_seconds = 0;  // until the content (search-ready) commit
     double seconds = 0;

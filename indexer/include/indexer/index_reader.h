@@ -8,6 +8,7 @@
 #include <roaring/roaring.h>
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -26,11 +27,12 @@ struct IndexedFile {
     std::string path;
     int64_t size = 0, mtime_ns = 0, inode = 0;
     std::string skip;  // "" when content-indexed
+    std::string lang;  // "" when no grammar knows the file
 };
 
 struct SymbolHit {
     int64_t file = 0;
-    std::string path;
+    std::string path, lang;
     Tag tag;
 };
 
@@ -46,6 +48,12 @@ public:
     // Ids of all files with postings (the universe for "any trigram").
     Expected<Bitmap> live();
 
+    // One file row by id or by path (relative to the root); nullopt if absent.
+    Expected<std::optional<IndexedFile>> file(int64_t id);
+    Expected<std::optional<IndexedFile>> file(std::string_view path);
+    // The file's PageRank in the file graph (0 when unranked).
+    Expected<double> file_rank(int64_t id);
+
     // Tags named exactly `name`: definitions, or references (from the
     // grammars' tags.scm), ordered by path then line.
     Expected<std::vector<SymbolHit>> find_tags(std::string_view name, bool definitions);
@@ -55,8 +63,10 @@ public:
     Db& db() { return db_; }
 
 private:
+    Expected<std::optional<IndexedFile>> file_where(Stmt& st);
+
     Db db_;
-    Stmt postings_;
+    Stmt postings_, by_id_, by_path_, rank_;
 };
 
 }  // namespace idx::indexer

@@ -4,6 +4,8 @@
 // indexes then ask for `idx index --rebuild`):
 //   1  files, segments, postings (folded-trigram CRoaring lists), tags
 //      (zstd blobs per file), def_names, ref_names, meta.
+//   2  adds sym_chunks, sym_pairs, sym_delta (symbol dictionary), file_refs
+//      and file_rank (file graph). Migrated from 1 in place by `idx index`.
 #pragma once
 
 #include <string>
@@ -13,12 +15,14 @@
 
 namespace idx::indexer {
 
-constexpr int kSchemaVersion = 1;
+constexpr int kSchemaVersion = 2;
 
 // Opens (creating when absent) an index for writing, in WAL mode. Refuses a
 // file that is not an idx index (never overwritten, even with `rebuild`), and
 // an index of another schema version unless `rebuild`.
 Expected<Db> open_index_for_write(const std::string& path, bool rebuild);
+
+Expected<void> migrate_from_1(Db& db);
 
 // Drops every table and creates the current schema: `idx index --rebuild`.
 // Call inside the transaction that refills the index, so that a crash

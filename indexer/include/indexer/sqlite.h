@@ -34,6 +34,7 @@ public:
         sqlite3_bind_blob(s_.get(), i, data, static_cast<int>(n), SQLITE_TRANSIENT);
         return *this;
     }
+    Stmt& bind(int i, double v) { sqlite3_bind_double(s_.get(), i, v); return *this; }
     Stmt& bind_null(int i) { sqlite3_bind_null(s_.get(), i); return *this; }
 
     // One step: true while a row is available; an error ends iteration.
@@ -43,6 +44,7 @@ public:
     void reset() { sqlite3_reset(s_.get()); sqlite3_clear_bindings(s_.get()); }
 
     int64_t int64(int col) const { return sqlite3_column_int64(s_.get(), col); }
+    double real(int col) const { return sqlite3_column_double(s_.get(), col); }
     bool is_null(int col) const { return sqlite3_column_type(s_.get(), col) == SQLITE_NULL; }
     std::string_view text(int col) const {
         auto p = reinterpret_cast<const char*>(sqlite3_column_text(s_.get(), col));

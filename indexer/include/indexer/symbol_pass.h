@@ -3,15 +3,18 @@
 // that search works while symbols are still being built.
 //
 // Resumable: it commits every few hundred files, and a killed or interrupted
-// pass leaves the rest pending for the next `idx index`. Each file ends with
-// files.symbols = 'done' or a reason: unsupported (no grammar), binary,
-// too_large, unreadable, vanished, too_large_for_symbols, parse_timeout.
+// pass leaves the rest pending for the next `idx index`. Before the first
+// file it sets meta derived_dirty = 1 (the symbol dictionary and file graph
+// need updating). Each file ends with files.symbols = 'done' or a reason:
+// unsupported (no grammar), binary, too_large, unreadable, vanished,
+// too_large_for_symbols, parse_timeout.
 #pragma once
 
 #include <atomic>
 #include <cstdint>
 #include <functional>
 #include <string>
+#include <vector>
 
 #include "common/expected.h"
 #include "indexer/sqlite.h"
@@ -31,6 +34,7 @@ struct SymbolPassStats {
     uint64_t files = 0, definitions = 0, references = 0;
     uint64_t skipped = 0, timeouts = 0;
     bool cancelled = false;
+    std::vector<int64_t> tagged;  // files.id of the files given tags
 };
 
 Expected<SymbolPassStats> run_symbol_pass(Db& db, const SymbolPassOptions& options);

@@ -1,5 +1,5 @@
 // TagStore: writes and removes one file's tags in the index (the `tags`
-// blob and its def_names / ref_names rows). Statements are prepared once;
+// blob, its def_names / ref_names rows and its file_refs row). Statements are prepared once;
 // use from the single writer thread, inside its transaction.
 #pragma once
 
@@ -22,7 +22,7 @@ public:
     Expected<void> remove(int64_t file);
 
 private:
-    Stmt get_, put_, del_, put_def_, put_ref_, del_def_, del_ref_;
+    Stmt get_, put_, del_, put_def_, put_ref_, del_def_, del_ref_, del_graph_;
 };
 
 }  // namespace idx::indexer

@@ -15,6 +15,11 @@
 
 namespace idx::indexer {
 
+// The compiled-in grammar of `lang`; nullptr for kUnknown.
+const TSLanguage* ts_language(Lang lang);
+// The source bytes of `node` ("" when the node lies outside `src`).
+std::string_view node_text(std::string_view src, TSNode node);
+
 class TagsQuery {
 public:
     // The query of `lang`, compiled once and cached; nullptr for languages
@@ -47,6 +52,10 @@ public:
         bool name_must_be_non_local = false;
         bool scope_inherits = true;
     };
+
+    // Whether a match passes its pattern's text predicates, as tree-sitter's
+    // tags library applies them (a capture absent from the match passes).
+    bool accepts(const TSQueryMatch& match, std::string_view src) const;
 
     const TSLanguage* language() const { return language_; }
     const TSQuery* query() const { return query_.get(); }

@@ -1,0 +1,47 @@
+// Fuzzy matching of symbol names for `idx sym`, and the character pairs the
+// symbol dictionary indexes to find candidates without scanning every name.
+//
+// The match rule (documented in ARCHITECTURE.md): names and queries are
+// folded to lowercase ASCII letters and digits; other bytes are dropped, but
+// a dropped '_' or a lower-to-upper or letter-digit change makes the next
+// kept character a segment head ("mutex_lock" -> m...l, "getHTTPCode" ->
+// g..h...c). The folded query must embed in the folded name in order, each
+// character at most kMaxGap positions after the previous one or on a segment
+// head. So "mtxlck" finds mutex_lock and "spnlk" finds spin_lock.
+//
+// Pairs: a name holds pair (a, b) when b follows a within kMaxGap positions
+// or b is a later segment head. A query's consecutive characters form pairs
+// that every matching name holds, so a chunk of names lacking one of them
+// cannot match (the dictionary's filter; tested as a property).
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace idx::indexer {
+
+constexpr int kMaxGap = 4;
+constexpr int kPairCount = 36 * 36;
+constexpr size_t kMaxMatchedName = 256;  // longer names match on their first 256 folded bytes
+
+struct FoldedName {
+    std::string chars;           // [a-z0-9]
+    std::vector<uint8_t> heads;  // 1 where chars[i] starts a segment
+};
+
+FoldedName fold_name(std::string_view name);
+std::string fold_query(std::string_view query);
+
+// The match score of a folded query against `name` (higher is better), or
+// nothing when it does not match. Exact and prefix matches score highest.
+std::optional<int> fuzzy_score(std::string_view folded_query, std::string_view name);
+
+// Appends the pair ids (0..kPairCount) a name holds; may repeat ids.
+void name_pairs(const FoldedName& name, std::vector<uint16_t>& out);
+// The pair ids of a folded query's consecutive characters.
+std::vector<uint16_t> query_pairs(std::string_view folded_query);
+
+}  // namespace idx::indexer

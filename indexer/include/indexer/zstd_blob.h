@@ -1,0 +1,16 @@
+// zstd frames for the index's blobs (tags, symbol dictionary chunks).
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace idx::indexer {
+
+// A zstd frame holding `raw` (level 3); "" if zstd fails.
+std::string zstd_compress(std::string_view raw);
+// The bytes of a zstd frame, or nothing when `blob` is not a whole frame
+// (a corrupt index) or would expand past `max_size`.
+std::optional<std::string> zstd_decompress(std::string_view blob, size_t max_size = size_t{1} << 31);
+
+}  // namespace idx::indexer

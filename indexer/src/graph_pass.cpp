@@ -1,0 +1,321 @@
+#include "indexer/graph_pass.h"
+
+#include <algorithm>
+#include <cerrno>
+#include <cmath>
+#include <memory>
+#include <optional>
+#include <tbb/enumerable_thread_specific.h>
+#include <tbb/parallel_pipeline.h>
+#include <tbb/task_arena.h>
+#include <unordered_map>
+
+#include "common/file_io.h"
+#include "indexer/index_schema.h"
+#include "indexer/symbol_codec.h"
+
+namespace idx::indexer {
+namespace {
+
+bool ident_start(unsigned char c) { return (c | 0x20) >= 'a' && (c | 0x20) <= 'z' ? true : c == '_'; }
+bool ident_char(unsigned char c) { return ident_start(c) || (c >= '0' && c <= '9'); }
+
+void put_varint(std::string& out, uint64_t v) {
+    while (v >= 0x80) {
+        out.push_back(static_cast<char>(v | 0x80));
+        v >>= 7;
+    }
+    out.push_back(static_cast<char>(v));
+}
+
+bool get_varint(std::string_view& in, uint64_t& v) {
+    v = 0;
+    for (int shift = 0; shift < 64; shift += 7) {
+        if (in.empty()) return false;
+        const auto b = static_cast<unsigned char>(in.front());
+        in.remove_prefix(1);
+        v |= static_cast<uint64_t>(b & 0x7f) << shift;
+        if (!(b & 0x80)) return true;
+    }
+    return false;
+}
+
+using Definers = std::unordered_map<int64_t, std::vector<int64_t>>;
+
+// Where the names a file uses are defined: a whole-table map for big
+// passes, point lookups for a few files.
+class DefinerLookup {
+public:
+    static Expected<std::unique_ptr<DefinerLookup>> open(Db& db, bool bulk) {
+        auto self = std::make_unique<DefinerLookup>();
+        auto st = db.prepare(bulk ? "SELECT hash, file FROM def_names" : "SELECT file FROM def_names WHERE hash = ?1 LIMIT 11");
+        if (!st) return st.error();
+        if (bulk) {
+            while (true) {
+                auto row = st->step();
+                if (!row) return row.error();
+                if (!*row) break;
+                auto& v = self->all_[st->int64(0)];
+                if (v.size() <= kMaxDefiners) v.push_back(st->int64(1));
+            }
+            self->bulk_ = true;
+        } else {
+            self->point_ = std::move(*st);
+        }
+        return self;
+    }
+
+    // Thread-safe in bulk mode only.
+    Expected<void> edges(int64_t self_id, const std::vector<int64_t>& used,
+                         std::vector<std::pair<int64_t, float>>& out) {
+        std::unordered_map<int64_t, float> w;
+        std::vector<int64_t> tmp;
+        for (int64_t h : used) {
+            const std::vector<int64_t>* defs = nullptr;
+            if (bulk_) {
+                auto it = all_.find(h);
+                if (it == all_.end()) continue;
+                defs = &it->second;
+            } else {
+                tmp.clear();
+                point_.bind(1, h);
+                while (true) {
+                    auto row = point_.step();
+                    if (!row) {
+                        point_.reset();
+                        return row.error();
+                    }
+                    if (!*row) break;
+                    tmp.push_back(point_.int64(0));
+                }
+                point_.reset();
+                defs = &tmp;
+            }
+            if (defs->empty() || defs->size() > kMaxDefiners) continue;
+            for (int64_t d : *defs) {
+                if (d != self_id) w[d] += 1.0f / static_cast<float>(defs->size());
+            }
+        }
+        out.assign(w.begin(), w.end());
+        std::sort(out.begin(), out.end());
+        return {};
+    }
+    bool bulk() const { return bulk_; }
+
+private:
+    Definers all_;
+    Stmt point_;
+    bool bulk_ = false;
+};
+
+struct Pending {
+    int64_t id;
+    std::string path;
+};
+
+struct Job {
+    const Pending* file;
+    std::vector<int64_t> used;
+    std::vector<std::pair<int64_t, float>> edges;
+    bool resolved = false;
+};
+
+Expected<void> rank_files(Db& db) {
+    auto graph = load_file_graph(db);
+    if (!graph) return graph.error();
+    const std::vector<double> rank = page_rank(static_cast<uint32_t>(graph->ids.size()), graph->edges, {});
+    if (auto r = db.exec("DELETE FROM file_rank"); !r) return r;
+    auto put = db.prepare("INSERT INTO file_rank(file, rank) VALUES (?1, ?2)");
+    if (!put) return put.error();
+    for (size_t i = 0; i < rank.size(); ++i) {
+        put->bind(1, graph->ids[i]).bind(2, rank[i]);
+        if (auto r = put->run(); !r) return r;
+    }
+    return {};
+}
+
+}  // namespace
+
+std::vector<int64_t> identifier_hashes(std::string_view text) {
+    std::vector<int64_t> out;
+    size_t i = 0;
+    const size_t n = text.size();
+    while (i < n) {
+        const auto c = static_cast<unsigned char>(text[i]);
+        if (!ident_start(c)) {
+            // Skip a number or other run so that "0x1f" gives no "x1f".
+            while (i < n && ident_char(static_cast<unsigned char>(text[i]))) ++i;
+            if (i < n && !ident_char(static_cast<unsigned char>(text[i]))) ++i;
+            continue;
+        }
+        const size_t start = i;
+        while (i < n && ident_char(static_cast<unsigned char>(text[i]))) ++i;
+        if (i - start >= 3) out.push_back(name_hash(text.substr(start, i - start)));
+    }
+    std::sort(out.begin(), out.end());
+    out.erase(std::unique(out.begin(), out.end()), out.end());
+    return out;
+}
+
+std::string encode_file_refs(const std::vector<std::pair<int64_t, float>>& edges) {
+    std::string out;
+    put_varint(out, edges.size());
+    int64_t prev = 0;
+    for (const auto& [dst, w] : edges) {
+        put_varint(out, static_cast<uint64_t>(dst - prev));
+        put_varint(out, std::max<uint64_t>(1, static_cast<uint64_t>(std::lround(w * 1024))));
+        prev = dst;
+    }
+    return out;
+}
+
+bool decode_file_refs(std::string_view blob, std::vector<std::pair<int64_t, float>>& out) {
+    out.clear();
+    uint64_t n = 0, delta = 0, w = 0;
+    if (!get_varint(blob, n) || n > blob.size()) return false;
+    int64_t prev = 0;
+    for (uint64_t i = 0; i < n; ++i) {
+        if (!get_varint(blob, delta) || !get_varint(blob, w)) return false;
+        prev += static_cast<int64_t>(delta);
+        out.emplace_back(prev, static_cast<float>(w) / 1024.0f);
+    }
+    return true;
+}
+
+Expected<FileGraph> load_file_graph(Db& db) {
+    FileGraph g;
+    auto ids = db.prepare("SELECT id FROM files WHERE symbols = 'done' ORDER BY id");
+    if (!ids) return ids.error();
+    while (true) {
+        auto row = ids->step();
+        if (!row) return row.error();
+        if (!*row) break;
+        g.ids.push_back(ids->int64(0));
+    }
+    auto node = [&](int64_t id) -> int64_t {
+        auto it = std::lower_bound(g.ids.begin(), g.ids.end(), id);
+        return it != g.ids.end() && *it == id ? it - g.ids.begin() : -1;
+    };
+    auto st = db.prepare("SELECT src, data FROM file_refs");
+    if (!st) return st.error();
+    std::vector<std::pair<int64_t, float>> edges;
+    while (true) {
+        auto row = st->step();
+        if (!row) return row.error();
+        if (!*row) break;
+        const int64_t src = node(st->int64(0));
+        if (src < 0 || !decode_file_refs(st->blob(1), edges)) continue;  // stale or corrupt: no edges
+        for (const auto& [dst_id, w] : edges) {
+            const int64_t dst = node(dst_id);
+            if (dst >= 0) g.edges.push_back({static_cast<uint32_t>(src), static_cast<uint32_t>(dst), w});
+        }
+    }
+    return g;
+}
+
+Expected<GraphPassStats> run_graph_pass(Db& db, const GraphPassOptions& o) {
+    GraphPassStats stats;
+    std::vector<Pending> todo;
+    {
+        auto st = db.prepare("SELECT id, path FROM files f WHERE symbols = 'done' AND NOT EXISTS "
+                             "(SELECT 1 FROM file_refs r WHERE r.src = f.id) ORDER BY id");
+        if (!st) return st.error();
+        while (true) {
+            auto row = st->step();
+            if (!row) return row.error();
+            if (!*row) break;
+            todo.push_back({st->int64(0), std::string(st->text(1))});
+        }
+    }
+    auto total = db.scalar("SELECT count(*) FROM files WHERE symbols = 'done'");
+    if (!total) return total.error();
+    auto ranked = db.scalar("SELECT count(*) FROM file_rank");
+    if (!ranked) return ranked.error();
+
+    if (!todo.empty()) {
+        auto lookup = DefinerLookup::open(db, todo.size() > 2000);
+        if (!lookup) return lookup.error();
+        DefinerLookup& defs = **lookup;
+        auto put = db.prepare("INSERT OR REPLACE INTO file_refs(src, data) VALUES (?1, ?2)");
+        if (!put) return put.error();
+        tbb::enumerable_thread_specific<std::string> buffers;
+        std::optional<Error> error;
+        size_t next = 0, in_batch = 0;
+        bool in_tx = false;
+        const size_t tokens = 4 * static_cast<size_t>(std::max(1, tbb::this_task_arena::max_concurrency()));
+        tbb::parallel_pipeline(
+            tokens,
+            tbb::make_filter<void, Job*>(tbb::filter_mode::serial_in_order,
+                                         [&](tbb::flow_control& fc) -> Job* {
+                                             if (next == todo.size() || error || (o.cancel && o.cancel->load())) {
+                                                 fc.stop();
+                                                 return nullptr;
+                                             }
+                                             return new Job{&todo[next++], {}, {}, false};
+                                         }) &
+                tbb::make_filter<Job*, Job*>(tbb::filter_mode::parallel,
+                                             [&](Job* j) {
+                                                 std::string& buf = buffers.local();
+                                                 // An unreadable file keeps no edges, but is done.
+                                                 if (read_whole_file(o.root + "/" + j->file->path, buf) == 0) {
+                                                     j->used = identifier_hashes(buf);
+                                                 }
+                                                 if (defs.bulk()) {
+                                                     (void)defs.edges(j->file->id, j->used, j->edges);
+                                                     j->resolved = true;
+                                                 }
+                                                 return j;
+                                             }) &
+                tbb::make_filter<Job*, void>(tbb::filter_mode::serial_in_order, [&](Job* j) {
+                    std::unique_ptr<Job> owned(j);
+                    if (error) return;
+                    if (!j->resolved) {
+                        if (auto r = defs.edges(j->file->id, j->used, j->edges); !r) {
+                            error = r.error();
+                            return;
+                        }
+                    }
+                    if (!in_tx) {
+                        if (auto r = db.exec("BEGIN IMMEDIATE"); !r) {
+                            error = r.error();
+                            return;
+                        }
+                        in_tx = true;
+                    }
+                    const std::string blob = encode_file_refs(j->edges);
+                    put->bind(1, j->file->id).bind_blob(2, blob.data(), blob.size());
+                    if (auto r = put->run(); !r) {
+                        error = r.error();
+                        return;
+                    }
+                    stats.edges += j->edges.size();
+                    ++stats.files;
+                    if (++in_batch >= 1000) {
+                        in_tx = false;
+                        in_batch = 0;
+                        if (auto r = db.exec("COMMIT"); !r) error = r.error();
+                    }
+                }));
+        if (error) {
+            if (in_tx) (void)db.exec("ROLLBACK");
+            return *error;
+        }
+        if (in_tx) {
+            if (auto r = db.exec("COMMIT"); !r) return r.error();
+        }
+        stats.cancelled = o.cancel && o.cancel->load() && stats.files < todo.size();
+    }
+    if (stats.cancelled) return stats;
+    if (*ranked == 0 || stats.files * 100 > static_cast<uint64_t>(*total)) {
+        if (auto r = db.exec("BEGIN IMMEDIATE"); !r) return r.error();
+        if (auto r = rank_files(db); !r) {
+            (void)db.exec("ROLLBACK");
+            return r.error();
+        }
+        if (auto r = db.exec("COMMIT"); !r) return r.error();
+        stats.ranked = true;
+    }
+    return stats;
+}
+
+}  // namespace idx::indexer
