@@ -10,6 +10,9 @@
 #include "chosen_subcommand.h"
 #include "files_command.h"
 #include "index_command.h"
+#include "map_command.h"
+#include "query_command.h"
+#include "symbol_command.h"
 #include "search_command.h"
 #include "status_command.h"
 
@@ -27,7 +30,9 @@ extern "C" __attribute__((visibility("default"))) int idx_cli_main(int argc, cha
         "Examples:\n"
         "  idx files -t c                 list the C files ripgrep would search\n"
         "  idx search 'spin_lock\\w*' -t c    search like rg, ripgrep's output and exit codes\n"
-        "  idx files --type-list          the file types -t and -T accept\n");
+        "  idx files --type-list          the file types -t and -T accept\n"
+        "  idx def kmalloc                where a symbol is defined (refs: its uses; sym: fuzzy)\n"
+        "  idx map --tokens 2048          the repo's most important files and definitions\n");
 
     // Only the chosen subcommand declares its options: start-up stays as
     // cheap as `rg --version` (CLI11 option objects are not free).
@@ -36,6 +41,13 @@ extern "C" __attribute__((visibility("default"))) int idx_cli_main(int argc, cha
     idx::cli::SearchCommand search(app, chosen == "search");
     idx::cli::IndexCommand index(app, chosen == "index");
     idx::cli::StatusCommand status(app, chosen == "status");
+    using Mode = idx::cli::SymbolCommand::Mode;
+    idx::cli::SymbolCommand def(app, Mode::kDef, chosen == "def");
+    idx::cli::SymbolCommand refs(app, Mode::kRefs, chosen == "refs");
+    idx::cli::SymbolCommand sym(app, Mode::kSym, chosen == "sym");
+    idx::cli::SymbolCommand outline(app, Mode::kOutline, chosen == "outline");
+    idx::cli::MapCommand map(app, chosen == "map");
+    idx::cli::QueryCommand query(app, chosen == "query");
 
     try {
         app.parse(argc, argv);
@@ -53,6 +65,11 @@ extern "C" __attribute__((visibility("default"))) int idx_cli_main(int argc, cha
     if (search.selected()) return search.run();
     if (index.selected()) return index.run();
     if (status.selected()) return status.run();
+    for (auto* c : {&def, &refs, &sym, &outline}) {
+        if (c->selected()) return c->run();
+    }
+    if (map.selected()) return map.run();
+    if (query.selected()) return query.run();
     std::fputs(app.help().c_str(), stdout);
     return 0;
 }

@@ -57,6 +57,10 @@ Expected<std::optional<indexer::Bitmap>> evaluate(indexer::IndexReader& reader, 
 }
 
 Expected<std::optional<IndexFilter>> IndexFilter::open(const SearchRequest& request) {
+    return open_with_plan(plan_query(request));
+}
+
+Expected<std::optional<IndexFilter>> IndexFilter::open_with_plan(TrigramQuery plan) {
     char cwd[PATH_MAX];
     if (::getcwd(cwd, sizeof cwd) == nullptr) return std::optional<IndexFilter>();
     auto where = indexer::find_index(cwd);
@@ -71,7 +75,7 @@ Expected<std::optional<IndexFilter>> IndexFilter::open(const SearchRequest& requ
         if (here.rfind(where->root + "/", 0) != 0) return std::optional<IndexFilter>();  // IDX_DB elsewhere
         f.prefix_ = here.substr(where->root.size() + 1) + "/";
     }
-    f.plan_ = plan_query(request);
+    f.plan_ = std::move(plan);
     auto admitted = evaluate(*reader, f.plan_);
     if (!admitted) return std::move(admitted).error();
     auto files = reader->files();

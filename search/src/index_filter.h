@@ -24,6 +24,8 @@ class IndexFilter {
 public:
     // nullopt when no index covers the current directory.
     static Expected<std::optional<IndexFilter>> open(const SearchRequest& request);
+    // The same for any plan (structural search's literals).
+    static Expected<std::optional<IndexFilter>> open_with_plan(TrigramQuery plan);
 
     bool should_search(const indexer::FileEntry& entry) const;
 

@@ -1,0 +1,88 @@
+#include "index_session.h"
+
+#include <unistd.h>
+
+#include <climits>
+#include <cstdlib>
+
+#include "indexer/index_locator.h"
+#include "indexer/index_schema.h"
+
+namespace idx::cli {
+namespace {
+
+// Lexically normalises an absolute path: drops ".", "..", and repeated '/'.
+std::string normalise(const std::string& abs) {
+    std::vector<std::string> parts;
+    size_t i = 0;
+    while (i <= abs.size()) {
+        size_t j = abs.find('/', i);
+        if (j == std::string::npos) j = abs.size();
+        std::string part = abs.substr(i, j - i);
+        if (part == "..") {
+            if (!parts.empty()) parts.pop_back();
+        } else if (!part.empty() && part != ".") {
+            parts.push_back(part);
+        }
+        i = j + 1;
+    }
+    std::string out;
+    for (const auto& p : parts) out += "/" + p;
+    return out.empty() ? "/" : out;
+}
+
+}  // namespace
+
+Expected<IndexSession> IndexSession::open() {
+    char cwd[PATH_MAX];
+    if (::getcwd(cwd, sizeof cwd) == nullptr) return Error::from_errno(errno, "getcwd");
+    auto where = indexer::find_index(cwd);
+    if (!where) {
+        return Error{ErrorKind::kNotFound, std::string("no index found in ") + cwd + " or above (run `idx index`)"};
+    }
+    auto reader = indexer::IndexReader::open(where->db_path);
+    if (!reader) return std::move(reader).error();
+    IndexSession s(std::move(*reader));
+    s.db_path_ = where->db_path;
+    auto root = indexer::read_meta(s.reader_.db(), "root");
+    s.root_ = root && !root->empty() ? *root : where->root;
+    s.cwd_ = cwd;
+    const std::string r = s.root_ == "/" ? "" : s.root_;
+    if (s.cwd_ == s.root_) {
+        s.cwd_prefix_.clear();
+    } else if (s.cwd_.compare(0, r.size() + 1, r + "/") == 0) {
+        s.cwd_prefix_ = s.cwd_.substr(r.size() + 1) + "/";
+        for (char c : s.cwd_prefix_) s.cwd_depth_ += c == '/';
+    } else {
+        s.cwd_prefix_ = "/";  // outside the root: show absolute paths
+    }
+    return s;
+}
+
+std::optional<std::string> IndexSession::to_root_relative(const std::string& user_path) const {
+    const std::string abs = normalise(user_path.empty() || user_path[0] != '/' ? cwd_ + "/" + user_path : user_path);
+    if (abs == root_) return std::string();
+    const std::string r = root_ == "/" ? "" : root_;
+    if (abs.compare(0, r.size() + 1, r + "/") != 0) return std::nullopt;
+    return abs.substr(r.size() + 1);
+}
+
+std::string IndexSession::display(const std::string& rel) const {
+    if (cwd_prefix_.empty()) return rel;
+    if (cwd_prefix_ == "/") return (root_ == "/" ? "" : root_) + "/" + rel;
+    if (rel.compare(0, cwd_prefix_.size(), cwd_prefix_) == 0) return rel.substr(cwd_prefix_.size());
+    // Outside the working directory: climb to the root, then down.
+    std::string out;
+    size_t common = 0;  // folders shared by cwd_prefix_ and rel
+    size_t i = 0;
+    while (true) {
+        const size_t j = cwd_prefix_.find('/', i);
+        if (j == std::string::npos || rel.compare(i, j - i + 1, cwd_prefix_, i, j - i + 1) != 0) break;
+        ++common;
+        i = j + 1;
+    }
+    for (int d = static_cast<int>(common); d < cwd_depth_; ++d) out += "../";
+    return out + rel.substr(i);
+}
+
+}  // namespace idx::cli

@@ -1,0 +1,40 @@
+// IndexSession: what the index-reading commands (def, refs, sym, outline,
+// map, query) share: finding and opening the index, and converting paths
+// between the user's working directory and the index root.
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "common/expected.h"
+#include "indexer/index_reader.h"
+
+namespace idx::cli {
+
+class IndexSession {
+public:
+    // Finds the index covering the working directory and opens it.
+    // kNotFound when there is none.
+    static Expected<IndexSession> open();
+
+    indexer::IndexReader& reader() { return reader_; }
+    const std::string& root() const { return root_; }
+    const std::string& db_path() const { return db_path_; }
+
+    // A path the user typed (relative to the working directory, or
+    // absolute) as a root-relative path; nullopt when outside the root.
+    std::optional<std::string> to_root_relative(const std::string& user_path) const;
+    // A root-relative path as the user should see it: relative to the
+    // working directory, as ripgrep prints paths.
+    std::string display(const std::string& root_relative) const;
+
+private:
+    IndexSession(indexer::IndexReader reader) : reader_(std::move(reader)) {}
+
+    indexer::IndexReader reader_;
+    std::string root_, db_path_, cwd_;
+    std::string cwd_prefix_;  // the working directory relative to the root, "" or "dir/"
+    int cwd_depth_ = 0;       // folders in cwd_prefix_ (for "../" when it is outside)
+};
+
+}  // namespace idx::cli

@@ -1,0 +1,122 @@
+#include "symbol_command.h"
+
+#include <unistd.h>
+
+#include <cstdio>
+
+#include "common/json_writer.h"
+#include "index_session.h"
+#include "indexer/file_types.h"
+#include "output.h"
+#include "search/symbol_lookup.h"
+
+namespace idx::cli {
+namespace {
+
+const char* name_of(SymbolCommand::Mode m) {
+    switch (m) {
+        case SymbolCommand::Mode::kDef: return "def";
+        case SymbolCommand::Mode::kRefs: return "refs";
+        case SymbolCommand::Mode::kSym: return "sym";
+        case SymbolCommand::Mode::kOutline: return "outline";
+    }
+    return "";
+}
+
+void print_hit(Output& out, const std::string& path, const indexer::Tag& t, bool json, const std::string& lang,
+               int score, uint32_t depth) {
+    if (json) {
+        JsonWriter j;
+        j.begin_object().field("path", path).field("line", static_cast<int64_t>(t.line));
+        j.field("column", static_cast<int64_t>(t.col)).field("kind", t.kind).field("name", t.name);
+        if (t.is_definition) {
+            j.field("start_line", static_cast<int64_t>(t.start_line)).field("end_line", static_cast<int64_t>(t.end_line));
+            if (!t.scope.empty()) j.field("scope", t.scope);
+        }
+        j.field("signature", t.signature);
+        if (!lang.empty()) j.field("lang", lang);
+        if (score != 0) j.field("score", score);
+        if (depth != 0) j.field("depth", static_cast<int64_t>(depth));
+        j.end_object();
+        out.write(j.str());
+        out.write("\n");
+        return;
+    }
+    std::string line(2 * depth, ' ');  // outline nesting
+    line += path + ":" + std::to_string(t.line) + ":" + std::to_string(t.col) + ": " + t.kind + " " + t.name;
+    if (!t.signature.empty()) line += "  " + t.signature;
+    line += '\n';
+    out.write(line);
+}
+
+}  // namespace
+
+SymbolCommand::SymbolCommand(CLI::App& parent, Mode mode, bool with_options) : mode_(mode) {
+    static constexpr const char* kHelp[] = {
+        "Find where NAME is defined (exact name)",
+        "Find the uses of NAME (whole identifiers, its definitions excluded)",
+        "Fuzzy symbol search: `sym mtxlck` finds mutex_lock; ranked by match, kind and file importance",
+        "List the definitions in FILE, nested, with their line ranges",
+    };
+    cmd_ = parent.add_subcommand(name_of(mode), kHelp[static_cast<int>(mode)]);
+    if (!with_options) return;
+    cmd_->add_option(mode == Mode::kOutline ? "FILE" : mode == Mode::kSym ? "QUERY" : "NAME", subject_)->required();
+    cmd_->add_flag("--json", json_, "One JSON object per line");
+    if (mode == Mode::kOutline) return;
+    cmd_->add_option("--kind", kind_, "Only definitions of this kind (function, macro, class, ...)");
+    cmd_->add_option("--lang", lang_, "Only files of this language (c, cpp, python, ...)");
+    cmd_->add_option("--path", paths_, "Only paths matching this glob (relative to the index root; repeatable)");
+    if (mode == Mode::kSym) cmd_->add_option("--limit", limit_, "At most N results (default 20)");
+}
+
+int SymbolCommand::run() {
+    const std::string cmd = std::string("idx ") + name_of(mode_);
+    auto fail = [&](const std::string& msg) {
+        std::fprintf(stderr, "%s: %s\n", cmd.c_str(), msg.c_str());
+        return 2;
+    };
+    if (subject_.empty()) return fail(mode_ == Mode::kOutline ? "the file name is empty" : "the name is empty");
+    if (!lang_.empty() && indexer::lang_from_name(lang_) == indexer::Lang::kUnknown) {
+        return fail("--lang " + lang_ + ": not a language idx parses (c, cpp, python, javascript, typescript, tsx, "
+                    "rust, go, java, ruby, csharp, bash, php)");
+    }
+    search::SymbolFilter filter;
+    filter.kind = kind_;
+    filter.lang = lang_;
+    for (const auto& p : paths_) {
+        auto g = indexer::Glob::compile(p);
+        if (!g) return fail("--path " + p + ": " + g.error().message);
+        filter.path_globs.push_back(std::move(*g));
+    }
+    if (mode_ == Mode::kSym && limit_ == 0) return fail("--limit must be at least 1");
+    auto session = IndexSession::open();
+    if (!session) return fail(session.error().message);
+    search::SymbolLookup lookup(session->reader(), session->root());
+    Output out(STDOUT_FILENO);
+
+    if (mode_ == Mode::kOutline) {
+        auto rel = session->to_root_relative(subject_);
+        if (!rel) return fail(subject_ + ": outside the indexed tree " + session->root());
+        auto o = lookup.outline(*rel);
+        if (!o) return fail(o.error().message);
+        const std::string shown = session->display(o->path);
+        for (size_t i = 0; i < o->definitions.size(); ++i) {
+            indexer::Tag t = o->definitions[i];
+            if (!json_) t.signature = "[" + std::to_string(t.start_line) + "-" + std::to_string(t.end_line) + "] " + t.signature;
+            print_hit(out, shown, t, json_, json_ ? o->lang : "", 0, o->depth[i]);
+        }
+        return o->definitions.empty() ? 1 : 0;
+    }
+    Expected<std::vector<search::SymbolMatch>> hits =
+        mode_ == Mode::kDef    ? lookup.definitions(subject_, filter)
+        : mode_ == Mode::kRefs ? lookup.references(subject_, filter)
+                               : lookup.fuzzy(subject_, filter, limit_);
+    if (!hits) return fail(hits.error().message);
+    for (const auto& m : *hits) {
+        print_hit(out, session->display(m.hit.path), m.hit.tag, json_, json_ ? m.hit.lang : "", json_ ? m.score : 0, 0);
+        if (out.closed()) break;
+    }
+    return hits->empty() ? 1 : 0;
+}
+
+}  // namespace idx::cli

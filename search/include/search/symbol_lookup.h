@@ -1,0 +1,69 @@
+// Symbol lookups over an index: definitions (`idx def`), uses (`idx refs`),
+// fuzzy search (`idx sym`) and a file's outline (`idx outline`). The CLI and
+// the agent's tools call these; printing is theirs.
+//
+// Definitions and the fuzzy dictionary come from the index (a file changed
+// since indexing keeps its indexed symbols until `idx index` runs; the
+// outline alone re-parses such a file). Uses are found in the files' current
+// text: the trigram index narrows the files, then every whole-identifier
+// occurrence of the name that is not one of its definitions is a use, with
+// the kind of a tags.scm reference at that spot ("call", ...) when there is
+// one and "reference" otherwise.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/expected.h"
+#include "indexer/glob.h"
+#include "indexer/index_reader.h"
+
+namespace idx::search {
+
+struct SymbolFilter {
+    std::string kind;                       // "" any; else the tag kind ("function", "macro", ...)
+    std::string lang;                       // "" any; else a language name ("c", "python", ...)
+    std::vector<indexer::Glob> path_globs;  // any of them must match the root-relative path
+    bool admits(const indexer::SymbolHit& hit) const;
+};
+
+struct SymbolMatch {
+    indexer::SymbolHit hit;
+    int score = 0;     // fuzzy search only: higher is better
+    double rank = 0;   // the file's PageRank
+};
+
+class SymbolLookup {
+public:
+    // `root`: the indexed tree, to read files for uses and outlines.
+    SymbolLookup(indexer::IndexReader& reader, std::string root) : reader_(reader), root_(std::move(root)) {}
+
+    // Definitions named exactly `name`, by path then line.
+    Expected<std::vector<SymbolMatch>> definitions(std::string_view name, const SymbolFilter& filter);
+    // Uses of `name`, by path then line.
+    Expected<std::vector<SymbolMatch>> references(std::string_view name, const SymbolFilter& filter);
+    // The `limit` best fuzzy matches of `query` among definitions (see
+    // indexer/symbol_match.h), ranked by match, kind and file rank.
+    Expected<std::vector<SymbolMatch>> fuzzy(std::string_view query, const SymbolFilter& filter, size_t limit);
+
+    struct Outline {
+        std::string path, lang;
+        bool reparsed = false;  // the file changed since indexing: parsed now
+        std::vector<indexer::Tag> definitions;  // source order
+        std::vector<uint32_t> depth;            // nesting depth of each definition
+    };
+    // `path` is relative to the root. kNotFound when the index does not
+    // know the file; kUnsupported when no grammar knows its language.
+    Expected<Outline> outline(std::string_view path);
+
+private:
+    indexer::IndexReader& reader_;
+    std::string root_;
+};
+
+// How definitions rank: types and functions before fields and variables.
+int kind_weight(std::string_view kind);
+
+}  // namespace idx::search

@@ -1,0 +1,219 @@
+#include "search/symbol_lookup.h"
+
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <cmath>
+
+#include "common/file_io.h"
+#include "indexer/file_types.h"
+#include "indexer/path_order.h"
+#include "indexer/symbol_dictionary.h"
+#include "indexer/symbol_match.h"
+#include "indexer/tagger.h"
+#include "search/search_request.h"
+#include "search/query_plan.h"
+#include "index_filter.h"
+
+namespace idx::search {
+namespace {
+
+bool ident_char(unsigned char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c >= 0x80;
+}
+
+bool by_path_line(const SymbolMatch& a, const SymbolMatch& b) {
+    if (a.hit.path != b.hit.path) return indexer::path_less(a.hit.path, b.hit.path);
+    if (a.hit.tag.line != b.hit.tag.line) return a.hit.tag.line < b.hit.tag.line;
+    return a.hit.tag.col < b.hit.tag.col;
+}
+
+// Whether the file on disk still matches its index row.
+bool unchanged(const std::string& full, const indexer::IndexedFile& f) {
+    struct stat st {};
+    if (::stat(full.c_str(), &st) != 0) return false;
+    const int64_t mtime = static_cast<int64_t>(st.st_mtim.tv_sec) * 1'000'000'000 + st.st_mtim.tv_nsec;
+    return st.st_size == f.size && mtime == f.mtime_ns && static_cast<int64_t>(st.st_ino) == f.inode;
+}
+
+// The line of `text` holding byte `pos`, trimmed like a tag's signature.
+std::string line_at(std::string_view text, size_t pos, size_t* line_start) {
+    size_t s = text.rfind('\n', pos == 0 ? 0 : pos - 1);
+    s = (s == std::string_view::npos || pos == 0) ? 0 : s + 1;
+    if (pos > 0 && text[pos - 1] == '\n') s = pos;
+    size_t e = text.find('\n', pos);
+    if (e == std::string_view::npos) e = text.size();
+    *line_start = s;
+    std::string_view l = text.substr(s, e - s);
+    while (!l.empty() && (l.front() == ' ' || l.front() == '\t')) l.remove_prefix(1);
+    while (!l.empty() && (l.back() == ' ' || l.back() == '\t' || l.back() == '\r')) l.remove_suffix(1);
+    if (l.size() > 180) l = l.substr(0, 180);
+    return std::string(l);
+}
+
+}  // namespace
+
+int kind_weight(std::string_view kind) {
+    static constexpr std::pair<std::string_view, int> kWeights[] = {
+        {"class", 8}, {"interface", 8}, {"struct", 8}, {"module", 7}, {"type", 7},  {"function", 7},
+        {"method", 7}, {"macro", 4},    {"constant", 3}, {"prototype", 2}, {"field", 1}, {"variable", 1},
+    };
+    for (const auto& [k, w] : kWeights) {
+        if (k == kind) return w;
+    }
+    return 2;
+}
+
+bool SymbolFilter::admits(const indexer::SymbolHit& hit) const {
+    if (!kind.empty() && hit.tag.kind != kind) return false;
+    if (!lang.empty() && hit.lang != lang) return false;
+    if (path_globs.empty()) return true;
+    return std::any_of(path_globs.begin(), path_globs.end(), [&](const indexer::Glob& g) { return g.match(hit.path); });
+}
+
+Expected<std::vector<SymbolMatch>> SymbolLookup::definitions(std::string_view name, const SymbolFilter& filter) {
+    auto hits = reader_.find_tags(name, true);
+    if (!hits) return std::move(hits).error();
+    std::vector<SymbolMatch> out;
+    for (auto& h : *hits) {
+        if (filter.admits(h)) out.push_back({std::move(h), 0, 0});
+    }
+    return out;
+}
+
+Expected<std::vector<SymbolMatch>> SymbolLookup::references(std::string_view name, const SymbolFilter& filter) {
+    std::vector<SymbolMatch> out;
+    if (name.empty()) return out;
+    // Candidate files: those holding the name's trigrams.
+    SearchRequest req;
+    req.patterns = {std::string(name)};
+    req.fixed_strings = true;
+    auto docs = evaluate(reader_, plan_query(req));
+    if (!docs) return std::move(docs).error();
+    std::vector<uint32_t> ids;
+    if (*docs) {
+        ids.resize(roaring_bitmap_get_cardinality((*docs)->get()));
+        roaring_bitmap_to_uint32_array((*docs)->get(), ids.data());
+    } else {
+        auto all = reader_.files();
+        if (!all) return std::move(all).error();
+        for (const auto& f : *all) ids.push_back(static_cast<uint32_t>(f.id));
+    }
+    std::string text;
+    for (uint32_t id : ids) {
+        auto f = reader_.file(static_cast<int64_t>(id));
+        if (!f) return std::move(f).error();
+        // Uses are looked for in the files a grammar parses (not docs or data).
+        if (!*f || indexer::lang_from_name((*f)->lang) == indexer::Lang::kUnknown) continue;
+        indexer::SymbolHit probe{(*f)->id, (*f)->path, (*f)->lang, {}};
+        probe.tag.kind = filter.kind;  // the kind filter applies to definitions' kinds only
+        if (!filter.admits(probe)) continue;
+        if (read_whole_file(root_ + "/" + (*f)->path, text) != 0) continue;  // vanished since: no uses
+        std::vector<indexer::Tag> tags;
+        bool tags_loaded = false;
+        for (size_t pos = text.find(name); pos != std::string::npos; pos = text.find(name, pos + 1)) {
+            const size_t end = pos + name.size();
+            if ((pos > 0 && ident_char(static_cast<unsigned char>(text[pos - 1]))) ||
+                (end < text.size() && ident_char(static_cast<unsigned char>(text[end])))) {
+                continue;
+            }
+            if (!tags_loaded) {
+                auto t = reader_.file_tags((*f)->id);
+                if (t) tags = std::move(*t);
+                tags_loaded = true;
+            }
+            size_t line_start = 0;
+            SymbolMatch m{probe, 0, 0};
+            m.hit.tag.name = std::string(name);
+            m.hit.tag.signature = line_at(text, pos, &line_start);
+            m.hit.tag.line = static_cast<uint32_t>(std::count(text.begin(), text.begin() + static_cast<long>(pos), '\n') + 1);
+            m.hit.tag.col = static_cast<uint32_t>(pos - line_start + 1);
+            m.hit.tag.start_line = m.hit.tag.end_line = m.hit.tag.line;
+            m.hit.tag.kind = "reference";
+            bool is_definition = false;
+            for (const auto& t : tags) {
+                if (t.line == m.hit.tag.line && t.col == m.hit.tag.col && t.name == name) {
+                    if (t.is_definition) is_definition = true;
+                    else m.hit.tag.kind = t.kind;
+                }
+            }
+            if (!is_definition) out.push_back(std::move(m));
+        }
+    }
+    std::sort(out.begin(), out.end(), by_path_line);
+    return out;
+}
+
+Expected<std::vector<SymbolMatch>> SymbolLookup::fuzzy(std::string_view query, const SymbolFilter& filter, size_t limit) {
+    const std::string q = indexer::fold_query(query);
+    if (q.empty()) return Error{ErrorKind::kInvalidArgument, "the symbol query has no letter or digit"};
+    auto names = indexer::match_symbol_names(reader_.db(), q, std::max<size_t>(limit * 3, 30));
+    if (!names) return std::move(names).error();
+    auto files = reader_.db().scalar("SELECT count(*) FROM file_rank");
+    if (!files) return std::move(files).error();
+    std::vector<SymbolMatch> out;
+    for (const auto& n : *names) {
+        auto defs = definitions(n.name, filter);
+        if (!defs) return std::move(defs).error();
+        for (auto& d : *defs) {
+            auto rank = reader_.file_rank(d.hit.file);
+            if (!rank) return std::move(rank).error();
+            d.rank = *rank;
+            // A file of average rank adds nothing; a hub adds up to 10.
+            const double rel = *files > 0 ? *rank * static_cast<double>(*files) : 1.0;
+            const int rank_bonus = rel > 0 ? std::clamp(static_cast<int>(std::lround(2 * std::log2(rel))), -4, 10) : -4;
+            d.score = n.score * 4 + kind_weight(d.hit.tag.kind) * 2 + rank_bonus;
+            out.push_back(std::move(d));
+        }
+    }
+    std::sort(out.begin(), out.end(), [](const SymbolMatch& a, const SymbolMatch& b) {
+        if (a.score != b.score) return a.score > b.score;
+        return by_path_line(a, b);
+    });
+    if (out.size() > limit) out.resize(limit);
+    return out;
+}
+
+Expected<SymbolLookup::Outline> SymbolLookup::outline(std::string_view path) {
+    auto f = reader_.file(path);
+    if (!f) return std::move(f).error();
+    if (!*f) return Error{ErrorKind::kNotFound, std::string(path) + ": not in the index"};
+    Outline o;
+    o.path = (*f)->path;
+    o.lang = (*f)->lang;
+    const indexer::Lang lang = indexer::lang_from_name((*f)->lang);
+    if (lang == indexer::Lang::kUnknown) {
+        return Error{ErrorKind::kUnsupported, o.path + ": no grammar for this file's language, so no outline"};
+    }
+    std::vector<indexer::Tag> tags;
+    const std::string full = root_ + "/" + o.path;
+    if (unchanged(full, **f)) {
+        auto t = reader_.file_tags((*f)->id);
+        if (!t) return std::move(t).error();
+        tags = std::move(*t);
+    } else {
+        std::string text;
+        if (int err = read_whole_file(full, text); err != 0) return Error::from_errno(err, o.path);
+        indexer::Tagger tagger;
+        auto r = tagger.tag(lang, text, tags);
+        if (!r) return std::move(r).error();
+        o.reparsed = true;
+    }
+    for (auto& t : tags) {
+        if (t.is_definition) o.definitions.push_back(std::move(t));
+    }
+    std::stable_sort(o.definitions.begin(), o.definitions.end(), [](const indexer::Tag& a, const indexer::Tag& b) {
+        if (a.start_line != b.start_line) return a.start_line < b.start_line;
+        return a.end_line > b.end_line;  // the enclosing one first
+    });
+    // Depth: how many earlier definitions still enclose this one.
+    std::vector<uint32_t> open_ends;
+    for (const auto& t : o.definitions) {
+        while (!open_ends.empty() && open_ends.back() < t.end_line) open_ends.pop_back();
+        o.depth.push_back(static_cast<uint32_t>(open_ends.size()));
+        open_ends.push_back(t.end_line);
+    }
+    return o;
+}
+
+}  // namespace idx::search
