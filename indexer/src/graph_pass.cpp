@@ -11,14 +11,13 @@
 #include <unordered_map>
 
 #include "common/file_io.h"
+#include "indexer/file_types.h"
+#include "indexer/identifier_scan.h"
 #include "indexer/index_schema.h"
 #include "indexer/symbol_codec.h"
 
 namespace idx::indexer {
 namespace {
-
-bool ident_start(unsigned char c) { return (c | 0x20) >= 'a' && (c | 0x20) <= 'z' ? true : c == '_'; }
-bool ident_char(unsigned char c) { return ident_start(c) || (c >= '0' && c <= '9'); }
 
 void put_varint(std::string& out, uint64_t v) {
     while (v >= 0x80) {
@@ -42,6 +41,18 @@ bool get_varint(std::string_view& in, uint64_t& v) {
 
 using Definers = std::unordered_map<int64_t, std::vector<int64_t>>;
 
+// How many leading folders two root-relative paths share.
+int shared_dirs(std::string_view a, std::string_view b) {
+    int n = 0;
+    size_t i = 0;
+    while (true) {
+        const size_t sa = a.find('/', i), sb = b.find('/', i);
+        if (sa == std::string_view::npos || sa != sb || a.compare(i, sa - i, b, i, sb - i) != 0) return n;
+        ++n;
+        i = sa + 1;
+    }
+}
+
 // Where the names a file uses are defined: a whole-table map for big
 // passes, point lookups for a few files.
 class DefinerLookup {
@@ -50,6 +61,14 @@ public:
         auto self = std::make_unique<DefinerLookup>();
         auto st = db.prepare(bulk ? "SELECT hash, file FROM def_names" : "SELECT file FROM def_names WHERE hash = ?1 LIMIT 11");
         if (!st) return st.error();
+        auto paths = db.prepare("SELECT id, path FROM files WHERE symbols = 'done'");
+        if (!paths) return paths.error();
+        while (true) {
+            auto row = paths->step();
+            if (!row) return row.error();
+            if (!*row) break;
+            self->paths_.emplace(paths->int64(0), std::string(paths->text(1)));
+        }
         if (bulk) {
             while (true) {
                 auto row = st->step();
@@ -66,11 +85,15 @@ public:
     }
 
     // Thread-safe in bulk mode only.
-    Expected<void> edges(int64_t self_id, const std::vector<int64_t>& used,
-                         std::vector<std::pair<int64_t, float>>& out) {
+    // A name defined in several files links to the nearest of them (most
+    // folders shared with the user), so that a kernel file calling
+    // mutex_lock links to kernel/locking/mutex.c, not to the copies under
+    // tools/ (ties share the weight).
+    Expected<void> edges(int64_t self_id, std::string_view self_path, const std::vector<UsedName>& used,
+                         std::vector<std::pair<int64_t, float>>& out) const {
         std::unordered_map<int64_t, float> w;
-        std::vector<int64_t> tmp;
-        for (int64_t h : used) {
+        std::vector<int64_t> tmp, nearest;
+        for (const auto& [h, weight] : used) {
             const std::vector<int64_t>* defs = nullptr;
             if (bulk_) {
                 auto it = all_.find(h);
@@ -92,9 +115,19 @@ public:
                 defs = &tmp;
             }
             if (defs->empty() || defs->size() > kMaxDefiners) continue;
+            nearest.clear();
+            int best = -1;
             for (int64_t d : *defs) {
-                if (d != self_id) w[d] += 1.0f / static_cast<float>(defs->size());
+                if (d == self_id) continue;
+                auto p = paths_.find(d);
+                const int shared = p == paths_.end() ? 0 : shared_dirs(self_path, p->second);
+                if (shared > best) {
+                    best = shared;
+                    nearest.clear();
+                }
+                if (shared == best) nearest.push_back(d);
             }
+            for (int64_t d : nearest) w[d] += weight / static_cast<float>(nearest.size());
         }
         out.assign(w.begin(), w.end());
         std::sort(out.begin(), out.end());
@@ -104,18 +137,19 @@ public:
 
 private:
     Definers all_;
-    Stmt point_;
+    std::unordered_map<int64_t, std::string> paths_;
+    mutable Stmt point_;
     bool bulk_ = false;
 };
 
 struct Pending {
     int64_t id;
-    std::string path;
+    std::string path, lang;
 };
 
 struct Job {
     const Pending* file;
-    std::vector<int64_t> used;
+    std::vector<UsedName> used;
     std::vector<std::pair<int64_t, float>> edges;
     bool resolved = false;
 };
@@ -135,27 +169,6 @@ Expected<void> rank_files(Db& db) {
 }
 
 }  // namespace
-
-std::vector<int64_t> identifier_hashes(std::string_view text) {
-    std::vector<int64_t> out;
-    size_t i = 0;
-    const size_t n = text.size();
-    while (i < n) {
-        const auto c = static_cast<unsigned char>(text[i]);
-        if (!ident_start(c)) {
-            // Skip a number or other run so that "0x1f" gives no "x1f".
-            while (i < n && ident_char(static_cast<unsigned char>(text[i]))) ++i;
-            if (i < n && !ident_char(static_cast<unsigned char>(text[i]))) ++i;
-            continue;
-        }
-        const size_t start = i;
-        while (i < n && ident_char(static_cast<unsigned char>(text[i]))) ++i;
-        if (i - start >= 3) out.push_back(name_hash(text.substr(start, i - start)));
-    }
-    std::sort(out.begin(), out.end());
-    out.erase(std::unique(out.begin(), out.end()), out.end());
-    return out;
-}
 
 std::string encode_file_refs(const std::vector<std::pair<int64_t, float>>& edges) {
     std::string out;
@@ -217,14 +230,14 @@ Expected<GraphPassStats> run_graph_pass(Db& db, const GraphPassOptions& o) {
     GraphPassStats stats;
     std::vector<Pending> todo;
     {
-        auto st = db.prepare("SELECT id, path FROM files f WHERE symbols = 'done' AND NOT EXISTS "
+        auto st = db.prepare("SELECT id, path, COALESCE(lang, '') FROM files f WHERE symbols = 'done' AND NOT EXISTS "
                              "(SELECT 1 FROM file_refs r WHERE r.src = f.id) ORDER BY id");
         if (!st) return st.error();
         while (true) {
             auto row = st->step();
             if (!row) return row.error();
             if (!*row) break;
-            todo.push_back({st->int64(0), std::string(st->text(1))});
+            todo.push_back({st->int64(0), std::string(st->text(1)), std::string(st->text(2))});
         }
     }
     auto total = db.scalar("SELECT count(*) FROM files WHERE symbols = 'done'");
@@ -258,10 +271,10 @@ Expected<GraphPassStats> run_graph_pass(Db& db, const GraphPassOptions& o) {
                                                  std::string& buf = buffers.local();
                                                  // An unreadable file keeps no edges, but is done.
                                                  if (read_whole_file(o.root + "/" + j->file->path, buf) == 0) {
-                                                     j->used = identifier_hashes(buf);
+                                                     j->used = used_identifiers(buf, lang_from_name(j->file->lang));
                                                  }
                                                  if (defs.bulk()) {
-                                                     (void)defs.edges(j->file->id, j->used, j->edges);
+                                                     (void)defs.edges(j->file->id, j->file->path, j->used, j->edges);
                                                      j->resolved = true;
                                                  }
                                                  return j;
@@ -270,7 +283,7 @@ Expected<GraphPassStats> run_graph_pass(Db& db, const GraphPassOptions& o) {
                     std::unique_ptr<Job> owned(j);
                     if (error) return;
                     if (!j->resolved) {
-                        if (auto r = defs.edges(j->file->id, j->used, j->edges); !r) {
+                        if (auto r = defs.edges(j->file->id, j->file->path, j->used, j->edges); !r) {
                             error = r.error();
                             return;
                         }

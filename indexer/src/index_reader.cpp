@@ -14,19 +14,21 @@ Expected<IndexReader> IndexReader::open(const std::string& db_path) {
     if (!db) return std::move(db).error();
     IndexReader r;
     r.db_ = std::move(*db);
-    auto st = r.db_.prepare("SELECT docs FROM postings WHERE key >= ?1 AND key < ?2");
-    if (!st) return std::move(st).error();
-    r.postings_ = std::move(*st);
-    constexpr const char* kColumns = "SELECT id, path, size, mtime_ns, inode, COALESCE(skip, ''), COALESCE(lang, '') FROM files ";
-    for (auto [out, sql] : {std::pair{&r.by_id_, std::string(kColumns) + "WHERE id = ?1"},
-                            std::pair{&r.by_path_, std::string(kColumns) + "WHERE path = ?1"},
-                            std::pair{&r.rank_, std::string("SELECT rank FROM file_rank WHERE file = ?1")}}) {
-        auto p = r.db_.prepare(sql);
-        if (!p) return std::move(p).error();
-        *out = std::move(*p);
-    }
     return r;
 }
+
+// Statements are prepared on first use: a lookup uses two or three of them,
+// and preparing costs about as much as running one.
+Expected<Stmt*> IndexReader::cached(Stmt& st, const char* sql) {
+    if (!st) {
+        auto p = db_.prepare(sql);
+        if (!p) return std::move(p).error();
+        st = std::move(*p);
+    }
+    return &st;
+}
+
+#define IDX_FILE_COLUMNS "SELECT id, path, size, mtime_ns, inode, COALESCE(skip, ''), COALESCE(lang, '') FROM files "
 
 Expected<std::optional<IndexedFile>> IndexReader::file_where(Stmt& st) {
     auto row = st.step();
@@ -50,16 +52,22 @@ Expected<std::optional<IndexedFile>> IndexReader::file_where(Stmt& st) {
 }
 
 Expected<std::optional<IndexedFile>> IndexReader::file(int64_t id) {
-    by_id_.bind(1, id);
-    return file_where(by_id_);
+    auto st = cached(by_id_, IDX_FILE_COLUMNS "WHERE id = ?1");
+    if (!st) return std::move(st).error();
+    (*st)->bind(1, id);
+    return file_where(**st);
 }
 
 Expected<std::optional<IndexedFile>> IndexReader::file(std::string_view path) {
-    by_path_.bind(1, path);
-    return file_where(by_path_);
+    auto st = cached(by_path_, IDX_FILE_COLUMNS "WHERE path = ?1");
+    if (!st) return std::move(st).error();
+    (*st)->bind(1, path);
+    return file_where(**st);
 }
 
 Expected<double> IndexReader::file_rank(int64_t id) {
+    auto st = cached(rank_, "SELECT rank FROM file_rank WHERE file = ?1");
+    if (!st) return std::move(st).error();
     rank_.bind(1, id);
     auto row = rank_.step();
     const double v = row && *row ? rank_.real(0) : 0.0;
@@ -89,6 +97,9 @@ Expected<std::vector<IndexedFile>> IndexReader::files() {
 }
 
 Expected<Bitmap> IndexReader::docs(Trigram t) {
+    if (auto st = cached(postings_, "SELECT docs FROM postings WHERE key >= ?1 AND key < ?2"); !st) {
+        return std::move(st).error();
+    }
     Bitmap acc(roaring_bitmap_create());
     postings_.bind(1, posting_key(t, 0)).bind(2, posting_key(t + 1, 0));
     while (true) {
@@ -124,13 +135,17 @@ Expected<Bitmap> IndexReader::live() {
 }
 
 Expected<std::vector<Tag>> IndexReader::file_tags(int64_t file) {
-    auto st = db_.prepare("SELECT data FROM tags WHERE file = ?1");
+    auto st = cached(tags_, "SELECT data FROM tags WHERE file = ?1");
     if (!st) return std::move(st).error();
-    st->bind(1, file);
-    auto row = st->step();
-    if (!row) return std::move(row).error();
-    if (!*row) return std::vector<Tag>{};
-    return decode_tags(st->blob(0));
+    tags_.bind(1, file);
+    auto row = tags_.step();
+    if (!row) {
+        tags_.reset();
+        return std::move(row).error();
+    }
+    auto tags = *row ? decode_tags(tags_.blob(0)) : Expected<std::vector<Tag>>(std::vector<Tag>{});
+    tags_.reset();
+    return tags;
 }
 
 Expected<std::vector<SymbolHit>> IndexReader::find_tags(std::string_view name, bool definitions) {

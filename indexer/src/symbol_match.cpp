@@ -1,6 +1,7 @@
 #include "indexer/symbol_match.h"
 
 #include <algorithm>
+#include <array>
 
 namespace idx::indexer {
 namespace {
@@ -46,12 +47,43 @@ std::string fold_query(std::string_view query) {
     return q;
 }
 
+namespace {
+
+// Whether q is a subsequence of the lowercase of name: a cheap first test.
+bool subsequence(std::string_view q, std::string_view name) {
+    size_t k = 0;
+    for (char c : name) {
+        if (upper(c)) c = static_cast<char>(c - 'A' + 'a');
+        if (k < q.size() && c == q[k]) ++k;
+    }
+    return k == q.size();
+}
+
+// next_heads[i]: the first kHeadJumps segment heads after position i.
+std::vector<std::array<int, kHeadJumps>> next_heads(const FoldedName& f) {
+    const size_t len = f.chars.size();
+    std::vector<std::array<int, kHeadJumps>> out(len);
+    std::array<int, kHeadJumps> ahead;
+    ahead.fill(-1);
+    for (size_t i = len; i-- > 0;) {
+        out[i] = ahead;
+        if (f.heads[i]) {
+            for (int h = kHeadJumps - 1; h > 0; --h) ahead[h] = ahead[h - 1];
+            ahead[0] = static_cast<int>(i);
+        }
+    }
+    return out;
+}
+
+}  // namespace
+
 std::optional<int> fuzzy_score(std::string_view q, std::string_view name) {
-    if (q.empty()) return std::nullopt;
+    if (q.empty() || !subsequence(q, name)) return std::nullopt;
     const FoldedName f = fold_name(name);
     const std::string& n = f.chars;
     const size_t m = q.size(), len = n.size();
     if (m > len) return std::nullopt;
+    const auto heads = next_heads(f);
     // best[i]: the best score with the current query char placed at i.
     constexpr int kNone = -1'000'000;
     std::vector<int> best(len, kNone), next(len, kNone);
@@ -60,24 +92,30 @@ std::optional<int> fuzzy_score(std::string_view q, std::string_view name) {
     }
     for (size_t k = 1; k < m; ++k) {
         std::fill(next.begin(), next.end(), kNone);
-        int best_before = kNone;  // max over all earlier positions (for head jumps)
-        for (size_t i = 0; i < len; ++i) {
-            if (n[i] == q[k]) {
-                int s = kNone;
-                for (size_t d = 1; d <= static_cast<size_t>(kMaxGap) && d <= i; ++d) {
-                    if (best[i - d] == kNone) continue;
-                    s = std::max(s, best[i - d] + (d == 1 ? 4 : 1 - static_cast<int>(d)));
-                }
-                if (f.heads[i] && best_before != kNone) s = std::max(s, best_before + 1);
-                if (s != kNone) next[i] = s + (f.heads[i] ? 5 : 1);
+        for (size_t p = 0; p < len; ++p) {
+            if (best[p] == kNone) continue;
+            for (size_t d = 1; d <= static_cast<size_t>(kMaxGap) && p + d < len; ++d) {
+                const size_t i = p + d;
+                if (n[i] != q[k]) continue;
+                const int s = best[p] + (d == 1 ? 4 : 1 - static_cast<int>(d)) + (f.heads[i] ? 5 : 1);
+                next[i] = std::max(next[i], s);
             }
-            best_before = std::max(best_before, best[i]);
+            for (int h : heads[p]) {
+                if (h < 0 || n[static_cast<size_t>(h)] != q[k]) continue;
+                next[static_cast<size_t>(h)] = std::max(next[static_cast<size_t>(h)], best[p] + 1 + 5);
+            }
         }
         best.swap(next);
     }
-    const int top = *std::max_element(best.begin(), best.end());
-    if (top == kNone) return std::nullopt;
-    int score = top - static_cast<int>(len - m);  // shorter names first
+    size_t at = 0;
+    for (size_t i = 1; i < len; ++i) {
+        if (best[i] > best[at]) at = i;
+    }
+    if (best[at] == kNone) return std::nullopt;
+    // Segments after the last matched char that the query never reached.
+    int missed = 0;
+    for (size_t i = at + 1; i < len; ++i) missed += f.heads[i];
+    int score = best[at] - static_cast<int>(len - m) - 6 * missed;
     if (n == q) score += 200;
     else if (n.compare(0, m, q) == 0) score += 100;
     if (name == q) score += 50;  // exact case too (q is folded, so lowercase names)
@@ -86,10 +124,14 @@ std::optional<int> fuzzy_score(std::string_view q, std::string_view name) {
 
 void name_pairs(const FoldedName& f, std::vector<uint16_t>& out) {
     const std::string& n = f.chars;
+    const auto heads = next_heads(f);
     for (size_t i = 0; i < n.size(); ++i) {
         const int a = code(n[i]) * 36;
-        for (size_t j = i + 1; j < n.size(); ++j) {
-            if (j - i <= static_cast<size_t>(kMaxGap) || f.heads[j]) out.push_back(static_cast<uint16_t>(a + code(n[j])));
+        for (size_t j = i + 1; j < n.size() && j - i <= static_cast<size_t>(kMaxGap); ++j) {
+            out.push_back(static_cast<uint16_t>(a + code(n[j])));
+        }
+        for (int h : heads[i]) {
+            if (h >= 0) out.push_back(static_cast<uint16_t>(a + code(n[static_cast<size_t>(h)])));
         }
     }
 }

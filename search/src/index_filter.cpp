@@ -9,53 +9,6 @@
 
 namespace idx::search {
 
-Expected<std::optional<indexer::Bitmap>> evaluate(indexer::IndexReader& reader, const TrigramQuery& q) {
-    using Op = TrigramQuery::Op;
-    using indexer::Bitmap;
-    switch (q.op) {
-        case Op::kAll: return std::optional<Bitmap>();
-        case Op::kNone: return std::optional<Bitmap>(Bitmap(roaring_bitmap_create()));
-        case Op::kAnd: {
-            std::optional<Bitmap> acc;
-            auto narrow = [&](Bitmap b) {
-                if (!acc) {
-                    acc = std::move(b);
-                } else {
-                    roaring_bitmap_and_inplace(acc->get(), b.get());
-                }
-            };
-            for (auto t : q.trigrams) {
-                auto d = reader.docs(t);
-                if (!d) return std::move(d).error();
-                narrow(std::move(*d));
-                if (roaring_bitmap_is_empty(acc->get())) return acc;
-            }
-            for (const auto& s : q.subs) {
-                auto d = evaluate(reader, s);
-                if (!d) return std::move(d).error();
-                if (*d) narrow(std::move(**d));
-            }
-            return acc;
-        }
-        case Op::kOr: {
-            Bitmap acc(roaring_bitmap_create());
-            for (auto t : q.trigrams) {
-                auto d = reader.docs(t);
-                if (!d) return std::move(d).error();
-                roaring_bitmap_or_inplace(acc.get(), d->get());
-            }
-            for (const auto& s : q.subs) {
-                auto d = evaluate(reader, s);
-                if (!d) return std::move(d).error();
-                if (!*d) return std::optional<Bitmap>();  // one side admits everything
-                roaring_bitmap_or_inplace(acc.get(), (*d)->get());
-            }
-            return std::optional<Bitmap>(std::move(acc));
-        }
-    }
-    return std::optional<Bitmap>();
-}
-
 Expected<std::optional<IndexFilter>> IndexFilter::open(const SearchRequest& request) {
     return open_with_plan(plan_query(request));
 }

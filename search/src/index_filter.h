@@ -16,6 +16,7 @@
 #include "indexer/index_reader.h"
 #include "indexer/walker.h"
 #include "search/search_request.h"
+#include "search/trigram_eval.h"
 #include "search/trigram_query.h"
 
 namespace idx::search {
@@ -45,8 +46,5 @@ private:
     TrigramQuery plan_;
     uint64_t candidates_ = 0;
 };
-
-// Evaluates `q` over the index; nullopt stands for "every file".
-Expected<std::optional<indexer::Bitmap>> evaluate(indexer::IndexReader& reader, const TrigramQuery& q);
 
 }  // namespace idx::search

@@ -11,9 +11,7 @@
 #include "indexer/symbol_dictionary.h"
 #include "indexer/symbol_match.h"
 #include "indexer/tagger.h"
-#include "search/search_request.h"
-#include "search/query_plan.h"
-#include "index_filter.h"
+#include "search/trigram_eval.h"
 
 namespace idx::search {
 namespace {
@@ -85,10 +83,7 @@ Expected<std::vector<SymbolMatch>> SymbolLookup::references(std::string_view nam
     std::vector<SymbolMatch> out;
     if (name.empty()) return out;
     // Candidate files: those holding the name's trigrams.
-    SearchRequest req;
-    req.patterns = {std::string(name)};
-    req.fixed_strings = true;
-    auto docs = evaluate(reader_, plan_query(req));
+    auto docs = evaluate(reader_, literal_query(name));
     if (!docs) return std::move(docs).error();
     std::vector<uint32_t> ids;
     if (*docs) {

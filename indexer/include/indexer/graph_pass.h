@@ -1,12 +1,12 @@
 // run_graph_pass(): the file graph behind `idx map` and the file ranks that
 // order `idx sym` and the agent's results.
 //
-// A file A has an edge to file B when A's text uses an identifier that B's
-// tags define. Each used identifier adds 1/n to A->B, where n is the number
-// of files defining it; names defined in more than kMaxDefiners files (init,
-// probe, ...) say nothing about structure and add no edge. Uses are found
-// lexically (identifier tokens of 3+ bytes), because most grammars' tags.scm
-// (C's among them) have no references.
+// A file A has an edge to file B when A uses an identifier that B's tags
+// define. Uses are found lexically (identifier_scan.h), because most
+// grammars' tags.scm (C's among them) have no references. Each used name
+// adds its weight to A->B, shared among the defining files nearest to A;
+// names defined in more than kMaxDefiners files (init, probe, ...) say
+// nothing about structure and add no edge.
 //
 // Tables: file_refs(src, data: varint count, then dst-delta and weight*1024
 // pairs), one row per processed file (so an interrupted pass resumes);
@@ -39,9 +39,6 @@ struct GraphPassStats {
 };
 
 Expected<GraphPassStats> run_graph_pass(Db& db, const GraphPassOptions& options);
-
-// The distinct identifier tokens of `text` (3+ bytes), as name_hash() keys.
-std::vector<int64_t> identifier_hashes(std::string_view text);
 
 // The whole graph as stored: node i is files.id ids[i]; edges to files no
 // longer indexed are dropped.

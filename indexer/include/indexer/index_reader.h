@@ -64,9 +64,10 @@ public:
 
 private:
     Expected<std::optional<IndexedFile>> file_where(Stmt& st);
+    Expected<Stmt*> cached(Stmt& st, const char* sql);
 
     Db db_;
-    Stmt postings_, by_id_, by_path_, rank_;
+    Stmt postings_, by_id_, by_path_, rank_, tags_;
 };
 
 }  // namespace idx::indexer

@@ -23,6 +23,7 @@ class Stmt {
 public:
     Stmt() = default;
     explicit Stmt(sqlite3_stmt* s) : s_(s) {}
+    explicit operator bool() const { return static_cast<bool>(s_); }
 
     // Binds are 1-based, as in SQLite.
     Stmt& bind(int i, int64_t v) { sqlite3_bind_int64(s_.get(), i, v); return *this; }

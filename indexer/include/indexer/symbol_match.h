@@ -6,13 +6,14 @@
 // a dropped '_' or a lower-to-upper or letter-digit change makes the next
 // kept character a segment head ("mutex_lock" -> m...l, "getHTTPCode" ->
 // g..h...c). The folded query must embed in the folded name in order, each
-// character at most kMaxGap positions after the previous one or on a segment
-// head. So "mtxlck" finds mutex_lock and "spnlk" finds spin_lock.
+// character at most kMaxGap positions after the previous one, or on one of
+// the next kHeadJumps segment heads after it. So "mtxlck" finds mutex_lock,
+// "spnlk" spin_lock and "mlnested" mutex_lock_nested.
 //
-// Pairs: a name holds pair (a, b) when b follows a within kMaxGap positions
-// or b is a later segment head. A query's consecutive characters form pairs
-// that every matching name holds, so a chunk of names lacking one of them
-// cannot match (the dictionary's filter; tested as a property).
+// Pairs: a name holds pair (a, b) when b follows a in one such step. A
+// query's consecutive characters form pairs that every matching name holds,
+// so a chunk of names lacking one of them cannot match (the dictionary's
+// filter; tested as a property).
 #pragma once
 
 #include <cstdint>
@@ -24,6 +25,7 @@
 namespace idx::indexer {
 
 constexpr int kMaxGap = 4;
+constexpr int kHeadJumps = 2;
 constexpr int kPairCount = 36 * 36;
 constexpr size_t kMaxMatchedName = 256;  // longer names match on their first 256 folded bytes
 

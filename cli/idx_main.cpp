@@ -1,0 +1,86 @@
+// idx: the executable.
+//
+// `--version` and the symbol lookups (def, refs, sym, outline) run here, in
+// a binary with the C++ runtime, SQLite and zstd linked in statically and no
+// shared C++ library: the dynamic linker has almost nothing to bind, so a
+// lookup costs about what `global -x` does. Every other command lives in
+// libidx_cli.so (TBB, Hyperscan, simdjson, ...), loaded from this
+// executable's folder on demand. The two share no C++ objects: only argv
+// crosses into the library.
+#include <dlfcn.h>
+#include <unistd.h>
+
+#include <climits>
+#include <cstdio>
+#include <cstring>
+#include <string>
+
+#include <CLI/CLI.hpp>
+
+#include "chosen_subcommand.h"
+#include "symbol_command.h"
+
+#ifndef IDX_VERSION
+#define IDX_VERSION "0.0.0"
+#endif
+
+namespace {
+
+int run_lookup(int argc, char** argv, const std::string& chosen) {
+    using idx::cli::SymbolCommand;
+    CLI::App app("idx: a codebase indexer and search engine for people and LLM agents", "idx");
+    app.require_subcommand(1, 1);
+    const SymbolCommand::Mode mode = chosen == "def"    ? SymbolCommand::Mode::kDef
+                                     : chosen == "refs" ? SymbolCommand::Mode::kRefs
+                                     : chosen == "sym"  ? SymbolCommand::Mode::kSym
+                                                        : SymbolCommand::Mode::kOutline;
+    SymbolCommand command(app, mode, true);
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::CallForHelp& e) {
+        return app.exit(e);
+    } catch (const CLI::ParseError& e) {
+        std::fprintf(stderr, "idx: error: %s\n", e.what());
+        return 2;
+    }
+    return command.run();
+}
+
+int run_full_cli(int argc, char** argv) {
+    static const char kLib[] = "libidx_cli.so";
+    char path[PATH_MAX];
+    const ssize_t n = ::readlink("/proc/self/exe", path, sizeof path - sizeof kLib - 1);
+    if (n <= 0) {
+        std::fputs("idx: cannot locate the idx executable (/proc/self/exe)\n", stderr);
+        return 2;
+    }
+    path[n] = '\0';
+    char* slash = std::strrchr(path, '/');
+    std::strcpy(slash ? slash + 1 : path, kLib);
+    void* lib = ::dlopen(path, RTLD_LAZY | RTLD_LOCAL);
+    if (lib == nullptr) {
+        std::fprintf(stderr, "idx: cannot load %s\n", ::dlerror());
+        return 2;
+    }
+    int (*entry)(int, char**) = nullptr;
+    *reinterpret_cast<void**>(&entry) = ::dlsym(lib, "idx_cli_main");
+    if (entry == nullptr) {
+        std::fprintf(stderr, "idx: %s has no idx_cli_main\n", path);
+        return 2;
+    }
+    return entry(argc, argv);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    if (argc == 2 && (std::strcmp(argv[1], "--version") == 0 || std::strcmp(argv[1], "-V") == 0)) {
+        std::fputs("idx " IDX_VERSION "\n", stdout);
+        return 0;
+    }
+    const std::string chosen = idx::cli::chosen_subcommand(argc, argv);
+    if (chosen == "def" || chosen == "refs" || chosen == "sym" || chosen == "outline") {
+        return run_lookup(argc, argv, chosen);
+    }
+    return run_full_cli(argc, argv);
+}

@@ -1,0 +1,21 @@
+// Evaluating a trigram query against an index.
+#pragma once
+
+#include <optional>
+#include <string_view>
+
+#include "common/expected.h"
+#include "indexer/index_reader.h"
+#include "search/trigram_query.h"
+
+namespace idx::search {
+
+// The files `q` admits; nullopt stands for "every file". May hold ids of
+// files changed or deleted since indexing.
+Expected<std::optional<indexer::Bitmap>> evaluate(indexer::IndexReader& reader, const TrigramQuery& q);
+
+// The query every file containing `literal` (byte for byte, or differing in
+// ASCII case) satisfies: the AND of its trigrams.
+TrigramQuery literal_query(std::string_view literal);
+
+}  // namespace idx::search

@@ -1,0 +1,66 @@
+#include "search/trigram_eval.h"
+
+namespace idx::search {
+
+Expected<std::optional<indexer::Bitmap>> evaluate(indexer::IndexReader& reader, const TrigramQuery& q) {
+    using Op = TrigramQuery::Op;
+    using indexer::Bitmap;
+    switch (q.op) {
+        case Op::kAll: return std::optional<Bitmap>();
+        case Op::kNone: return std::optional<Bitmap>(Bitmap(roaring_bitmap_create()));
+        case Op::kAnd: {
+            std::optional<Bitmap> acc;
+            auto narrow = [&](Bitmap b) {
+                if (!acc) {
+                    acc = std::move(b);
+                } else {
+                    roaring_bitmap_and_inplace(acc->get(), b.get());
+                }
+            };
+            for (auto t : q.trigrams) {
+                auto d = reader.docs(t);
+                if (!d) return std::move(d).error();
+                narrow(std::move(*d));
+                if (roaring_bitmap_is_empty(acc->get())) return acc;
+            }
+            for (const auto& s : q.subs) {
+                auto d = evaluate(reader, s);
+                if (!d) return std::move(d).error();
+                if (*d) narrow(std::move(**d));
+            }
+            return acc;
+        }
+        case Op::kOr: {
+            Bitmap acc(roaring_bitmap_create());
+            for (auto t : q.trigrams) {
+                auto d = reader.docs(t);
+                if (!d) return std::move(d).error();
+                roaring_bitmap_or_inplace(acc.get(), d->get());
+            }
+            for (const auto& s : q.subs) {
+                auto d = evaluate(reader, s);
+                if (!d) return std::move(d).error();
+                if (!*d) return std::optional<Bitmap>();  // one side admits everything
+                roaring_bitmap_or_inplace(acc.get(), (*d)->get());
+            }
+            return std::optional<Bitmap>(std::move(acc));
+        }
+    }
+    return std::optional<Bitmap>();
+}
+
+TrigramQuery literal_query(std::string_view literal) {
+    if (literal.size() < 3) return TrigramQuery::all();
+    TrigramQuery q;
+    q.op = TrigramQuery::Op::kAnd;
+    for (size_t i = 0; i + 3 <= literal.size(); ++i) {
+        const auto a = static_cast<unsigned char>(literal[i]), b = static_cast<unsigned char>(literal[i + 1]),
+                   c = static_cast<unsigned char>(literal[i + 2]);
+        if (a == '\n' || b == '\n' || c == '\n') continue;
+        q.trigrams.push_back(indexer::make_trigram(a, b, c));
+    }
+    if (q.trigrams.empty()) return TrigramQuery::all();
+    return q;
+}
+
+}  // namespace idx::search
