@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <optional>
 
 #include "common/json_writer.h"
 #include "index_session.h"
@@ -56,11 +57,15 @@ SymbolCommand::SymbolCommand(CLI::App& parent, Mode mode, bool with_options) : m
         "Find where NAME is defined (exact name)",
         "Find the uses of NAME (whole identifiers, its definitions excluded)",
         "Fuzzy symbol search: `sym mtxlck` finds mutex_lock; ranked by match, kind and file importance",
-        "List the definitions in FILE, nested, with their line ranges",
+        "List the definitions in FILE..., nested, with their line ranges",
     };
     cmd_ = parent.add_subcommand(name_of(mode), kHelp[static_cast<int>(mode)]);
     if (!with_options) return;
-    cmd_->add_option(mode == Mode::kOutline ? "FILE" : mode == Mode::kSym ? "QUERY" : "NAME", subject_)->required();
+    if (mode == Mode::kOutline) {
+        cmd_->add_option("FILE", files_, "Files to outline")->required();
+    } else {
+        cmd_->add_option(mode == Mode::kSym ? "QUERY" : "NAME", subject_)->required();
+    }
     cmd_->add_flag("--json", json_, "One JSON object per line");
     if (mode == Mode::kOutline) return;
     cmd_->add_option("--kind", kind_, "Only definitions of this kind (function, macro, class, ...)");
@@ -75,7 +80,7 @@ int SymbolCommand::run() {
         std::fprintf(stderr, "%s: %s\n", cmd.c_str(), msg.c_str());
         return 2;
     };
-    if (subject_.empty()) return fail(mode_ == Mode::kOutline ? "the file name is empty" : "the name is empty");
+    if (mode_ != Mode::kOutline && subject_.empty()) return fail("the name is empty");
     if (!lang_.empty() && indexer::lang_from_name(lang_) == indexer::Lang::kUnknown) {
         return fail("--lang " + lang_ + ": not a language idx parses (c, cpp, python, javascript, typescript, tsx, "
                     "rust, go, java, ruby, csharp, bash, php)");
@@ -95,17 +100,34 @@ int SymbolCommand::run() {
     Output out(STDOUT_FILENO);
 
     if (mode_ == Mode::kOutline) {
-        auto rel = session->to_root_relative(subject_);
-        if (!rel) return fail(subject_ + ": outside the indexed tree " + session->root());
-        auto o = lookup.outline(*rel);
-        if (!o) return fail(o.error().message);
-        const std::string shown = session->display(o->path);
-        for (size_t i = 0; i < o->definitions.size(); ++i) {
-            indexer::Tag t = o->definitions[i];
-            if (!json_) t.signature = "[" + std::to_string(t.start_line) + "-" + std::to_string(t.end_line) + "] " + t.signature;
-            print_hit(out, shown, t, json_, json_ ? o->lang : "", 0, o->depth[i]);
+        // Every file is outlined; a file that cannot be is reported and
+        // makes the exit code 2, as rg does for a missing path.
+        bool any = false, failed = false;
+        for (const auto& file : files_) {
+            auto rel = file.empty() ? std::nullopt : session->to_root_relative(file);
+            if (!rel) {
+                fail((file.empty() ? std::string("an empty file name") : file) + ": outside the indexed tree " +
+                     session->root());
+                failed = true;
+                continue;
+            }
+            auto o = lookup.outline(*rel);
+            if (!o) {
+                fail(o.error().message);
+                failed = true;
+                continue;
+            }
+            const std::string shown = session->display(o->path);
+            for (size_t i = 0; i < o->definitions.size(); ++i) {
+                indexer::Tag t = o->definitions[i];
+                if (!json_) {
+                    t.signature = "[" + std::to_string(t.start_line) + "-" + std::to_string(t.end_line) + "] " + t.signature;
+                }
+                print_hit(out, shown, t, json_, json_ ? o->lang : "", 0, o->depth[i]);
+            }
+            any = any || !o->definitions.empty();
         }
-        return o->definitions.empty() ? 1 : 0;
+        return failed ? 2 : any ? 0 : 1;
     }
     Expected<std::vector<search::SymbolMatch>> hits =
         mode_ == Mode::kDef    ? lookup.definitions(subject_, filter)

@@ -22,7 +22,7 @@ private:
     CLI::App* cmd_;
     Mode mode_;
     std::string subject_, kind_, lang_;
-    std::vector<std::string> paths_;
+    std::vector<std::string> paths_, files_;  // files_: outline's FILE...
     size_t limit_ = 20;
     bool json_ = false;
 };

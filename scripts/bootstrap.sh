@@ -18,7 +18,7 @@ PACKAGES=(
     build-essential cmake ninja-build pkg-config git ca-certificates util-linux
     libtbb-dev libsqlite3-dev sqlite3 libcurl4-openssl-dev libsimdjson-dev doctest-dev libcli11-dev
     libfmt-dev libroaring-dev libxxhash-dev libpcre2-dev libzstd-dev
-    ripgrep hyperfine universal-ctags global codesearch
+    ripgrep hyperfine universal-ctags global codesearch python3
 )
 # Hyperscan's maintained fork; libhyperscan-dev (same API) conflicts with it
 # and is accepted when already present.

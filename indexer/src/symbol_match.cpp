@@ -115,7 +115,12 @@ std::optional<int> fuzzy_score(std::string_view q, std::string_view name) {
     // Segments after the last matched char that the query never reached.
     int missed = 0;
     for (size_t i = at + 1; i < len; ++i) missed += f.heads[i];
-    int score = best[at] - static_cast<int>(len - m) - 6 * missed;
+    // Names with more segments than the query needs rank lower: each head
+    // matched earns a bonus above, so without this a query's letters landing
+    // on the heads of a long name (MID_TX_LOCK_MODE for "mtxlck") would beat
+    // the name it abbreviates (mutex_lock).
+    const int segments = static_cast<int>(std::count(f.heads.begin(), f.heads.end(), 1));
+    int score = best[at] - static_cast<int>(len - m) - 6 * missed - 4 * (segments - 1);
     if (n == q) score += 200;
     else if (n.compare(0, m, q) == 0) score += 100;
     if (name == q) score += 50;  // exact case too (q is folded, so lowercase names)

@@ -1,0 +1,257 @@
+// idx def, refs, sym, outline, map and query (issue 5), driven through the
+// real binary on real files: one sample per language in
+// tests/fixtures/symbols, whose expected.tsv lists definitions checked by
+// hand against the source and universal-ctags.
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "tests/support/process.h"
+#include "tests/support/temp_tree.h"
+
+using idx::test::ProcessResult;
+using idx::test::run_process;
+using idx::test::TempTree;
+
+namespace {
+
+ProcessResult idx_in(const std::string& dir, std::vector<std::string> args) {
+    args.insert(args.begin(), IDX_BINARY);
+    return run_process(args, dir, {"HOME=" + dir + "/.home", "NO_COLOR=1"}, {"IDX_DB"});
+}
+
+// A temp tree holding the language samples, indexed.
+struct Samples {
+    TempTree t;
+    Samples() {
+        std::filesystem::copy(std::string(IDX_SOURCE_DIR) + "/tests/fixtures/symbols", t.root(),
+                              std::filesystem::copy_options::recursive);
+        auto r = idx_in(t.root(), {"index"});
+        REQUIRE(r.exit_code == 0);
+    }
+    ProcessResult run(std::vector<std::string> args) const { return idx_in(t.root(), std::move(args)); }
+};
+
+struct Row {
+    std::string file, name, kind;
+    int line;
+};
+
+std::vector<Row> expected_rows() {
+    std::ifstream in(std::string(IDX_SOURCE_DIR) + "/tests/fixtures/symbols/expected.tsv");
+    std::vector<Row> rows;
+    std::string line;
+    std::getline(in, line);  // header
+    while (std::getline(in, line)) {
+        std::istringstream ss(line);
+        Row r;
+        std::string n;
+        std::getline(ss, r.file, '\t');
+        std::getline(ss, r.name, '\t');
+        std::getline(ss, r.kind, '\t');
+        std::getline(ss, n, '\t');
+        r.line = std::stoi(n);
+        rows.push_back(r);
+    }
+    return rows;
+}
+
+bool has_line(const std::string& out, const std::string& needle) { return out.find(needle) != std::string::npos; }
+
+int count_lines(const std::string& s) { return static_cast<int>(std::count(s.begin(), s.end(), '\n')); }
+
+}  // namespace
+
+TEST_CASE("idx def finds every checked definition in every language's sample, with its kind and line") {
+    Samples s;
+    const auto rows = expected_rows();
+    REQUIRE(rows.size() > 100);
+    std::set<std::string> files;
+    for (const auto& row : rows) {
+        files.insert(row.file);
+        INFO(row.file << " " << row.name << " " << row.kind << " " << row.line);
+        if (row.kind == "reference") {
+            auto r = s.run({"refs", row.name});
+            CHECK(r.exit_code == 0);
+            CHECK(has_line(r.out, row.file + ":" + std::to_string(row.line) + ":"));
+            continue;
+        }
+        auto r = s.run({"def", row.name, "--json"});
+        CHECK(r.exit_code == 0);
+        std::string json_name;  // as JSON spells it (PHP's App\Payments)
+        for (char c : row.name) json_name += c == '\\' ? std::string("\\\\") : std::string(1, c);
+        CHECK(has_line(r.out, "{\"path\":\"" + row.file + "\",\"line\":" + std::to_string(row.line) + ","));
+        CHECK(has_line(r.out, "\"kind\":\"" + row.kind + "\",\"name\":\"" + json_name + "\""));
+    }
+    CHECK(files.size() == 13);  // all supported languages
+}
+
+TEST_CASE("idx def filters by kind, language and path, and exits 1 when nothing is left") {
+    Samples s;
+    auto all = s.run({"def", "Inventory"});
+    REQUIRE(all.exit_code == 0);
+    CHECK(s.run({"def", "Inventory", "--lang", "python"}).exit_code == 0);
+    CHECK(s.run({"def", "Inventory", "--lang", "go"}).exit_code == 1);
+    CHECK(s.run({"def", "Inventory", "--kind", "class"}).exit_code == 0);
+    CHECK(s.run({"def", "Inventory", "--kind", "macro"}).exit_code == 1);
+    CHECK(s.run({"def", "Inventory", "--path", "*.py"}).exit_code == 0);
+    CHECK(s.run({"def", "Inventory", "--path", "*.rs"}).exit_code == 1);
+    CHECK(s.run({"def", "no_such_symbol_anywhere"}).exit_code == 1);
+}
+
+TEST_CASE("idx def output is path:line:col: kind name  signature") {
+    Samples s;
+    auto r = s.run({"def", "Inventory", "--lang", "python"});
+    REQUIRE(r.exit_code == 0);
+    CHECK(r.out.rfind("sample.py:", 0) == 0);
+    CHECK(has_line(r.out, ": class Inventory  class Inventory:"));
+}
+
+TEST_CASE("idx refs lists uses but not the definition, and works from a subfolder") {
+    TempTree t;
+    t.write("lib/util.c", "int helper_fn(int x)\n{\n    return x + 1;\n}\n");
+    t.write("app/main.c", "int helper_fn(int);\nint main(void)\n{\n    return helper_fn(2) + helper_fn_other(3);\n}\n");
+    t.write("app/notes.txt", "helper_fn is mentioned in prose\n");
+    REQUIRE(idx_in(t.root(), {"index"}).exit_code == 0);
+    auto r = idx_in(t.path("app"), {"refs", "helper_fn"});
+    CHECK(r.exit_code == 0);
+    // Relative to the working directory; not the definition (util.c:1), not
+    // the prototype (main.c:1, a declaration), not helper_fn_other (whole
+    // identifiers only), not the prose in notes.txt (source files only).
+    CHECK(r.out == "main.c:4:12: reference helper_fn  return helper_fn(2) + helper_fn_other(3);\n");
+    CHECK(idx_in(t.root(), {"refs", "never_used_name"}).exit_code == 1);
+}
+
+TEST_CASE("idx sym finds mutex_lock from mtxlck, best match first") {
+    TempTree t;
+    t.write("kernel/locking/mutex.c", "void mutex_lock(struct mutex *lock)\n{\n}\nvoid mutex_unlock(struct mutex *l)\n{\n}\n");
+    t.write("drivers/x.c", "#define MID_TX_LOCK_MODE 1\nint mtx_lock_count;\nint unrelated(void) { return 0; }\n");
+    REQUIRE(idx_in(t.root(), {"index"}).exit_code == 0);
+    auto r = idx_in(t.root(), {"sym", "mtxlck"});
+    REQUIRE(r.exit_code == 0);
+    CHECK(r.out.rfind("kernel/locking/mutex.c:1:6: function mutex_lock", 0) == 0);
+    CHECK_FALSE(has_line(r.out, "unrelated"));
+    CHECK(idx_in(t.root(), {"sym", "mtxlck", "--limit", "1"}).out.find('\n') == r.out.find('\n'));
+    CHECK(count_lines(idx_in(t.root(), {"sym", "mtxlck", "--limit", "1"}).out) == 1);
+    CHECK(idx_in(t.root(), {"sym", "qqqzzz"}).exit_code == 1);
+}
+
+TEST_CASE("idx sym sees names defined by files added after the dictionary was built") {
+    TempTree t;
+    t.write("a.c", "int first_function(void) { return 1; }\n");
+    REQUIRE(idx_in(t.root(), {"index"}).exit_code == 0);
+    t.write("b.c", "int second_function(void) { return 2; }\n");
+    REQUIRE(idx_in(t.root(), {"index"}).exit_code == 0);
+    auto r = idx_in(t.root(), {"sym", "scndfn"});
+    CHECK(r.exit_code == 0);
+    CHECK(has_line(r.out, "b.c:1:5: function second_function"));
+}
+
+TEST_CASE("idx outline nests methods under their class with line ranges") {
+    Samples s;
+    auto r = s.run({"outline", "sample.py"});
+    REQUIRE(r.exit_code == 0);
+    CHECK(has_line(r.out, "sample.py:27:7: class Inventory  [27-"));
+    CHECK(has_line(r.out, "\n  sample.py:"));  // a nested definition is indented
+    auto j = s.run({"outline", "--json", "sample.py"});
+    CHECK(has_line(j.out, "\"depth\":1"));
+}
+
+TEST_CASE("idx outline re-parses a file changed since indexing") {
+    TempTree t;
+    t.write("m.py", "def old_name():\n    pass\n");
+    REQUIRE(idx_in(t.root(), {"index"}).exit_code == 0);
+    t.write("m.py", "def new_name():\n    pass\n\ndef another():\n    pass\n");
+    auto r = idx_in(t.root(), {"outline", "m.py"});
+    CHECK(r.exit_code == 0);
+    CHECK(has_line(r.out, "function new_name"));
+    CHECK_FALSE(has_line(r.out, "old_name"));
+}
+
+TEST_CASE("idx map fits its token budget, is deterministic, and ranks the shared file first") {
+    TempTree t;
+    t.write("core/list.h", "struct list_node { int v; };\nvoid list_add_node(struct list_node *n);\n"
+                           "void list_remove_node(struct list_node *n);\n");
+    for (int i = 0; i < 6; ++i) {
+        t.write("user" + std::to_string(i) + ".c", "#include \"core/list.h\"\nvoid user_fn_" + std::to_string(i) +
+                                                        "(struct list_node *n) { list_add_node(n); list_remove_node(n); }\n");
+    }
+    REQUIRE(idx_in(t.root(), {"index"}).exit_code == 0);
+    auto a = idx_in(t.root(), {"map", "--tokens", "60"});
+    REQUIRE(a.exit_code == 0);
+    CHECK(a.out.rfind("core/list.h:\n", 0) == 0);
+    CHECK(a.out.size() <= 60 * 4);
+    CHECK(idx_in(t.root(), {"map", "--tokens", "60"}).out == a.out);
+    auto big = idx_in(t.root(), {"map", "--tokens", "2000"});
+    CHECK(big.out.size() > a.out.size());
+    auto focus = idx_in(t.root(), {"map", "--tokens", "30", "--focus", "user3.c"});
+    CHECK(focus.exit_code == 0);
+    CHECK(has_line(focus.out, "user3.c"));
+    auto json = idx_in(t.root(), {"map", "--json", "--tokens", "60"});
+    CHECK(has_line(json.out, "\"tokens\":"));
+}
+
+TEST_CASE("idx query prints captures and narrows candidates by the literals of #eq?") {
+    TempTree t;
+    t.write("a.c", "void f(void) { kmalloc(1, 2); kfree(p); }\n");
+    t.write("b.c", "void g(void) { kfree(p); }\n");
+    t.write("c.py", "kmalloc(1)\n");
+    REQUIRE(idx_in(t.root(), {"index"}).exit_code == 0);
+    const std::string q = "(call_expression function: (identifier) @fn (#eq? @fn \"kmalloc\"))";
+    auto r = idx_in(t.root(), {"query", q, "--lang", "c"});
+    CHECK(r.exit_code == 0);
+    CHECK(r.out == "a.c:1:16: @fn kmalloc\n");
+    CHECK(idx_in(t.root(), {"query", q, "--lang", "c", "--no-index"}).out == r.out);
+    // A file changed since indexing is read even if the index rules it out.
+    t.write("b.c", "void g(void) { kmalloc(3, 4); }\n");
+    auto fresh = idx_in(t.root(), {"query", q, "--lang", "c"});
+    CHECK(has_line(fresh.out, "b.c:1:16: @fn kmalloc"));
+    auto json = idx_in(t.root(), {"query", q, "--lang", "c", "--json"});
+    CHECK(has_line(json.out, "\"capture\":\"fn\""));
+    CHECK(idx_in(t.root(), {"query", "(call_expression function: (identifier) @fn (#eq? @fn \"nothere\"))", "--lang",
+                            "c"})
+              .exit_code == 1);
+}
+
+TEST_CASE("bad input to the symbol commands gets one line on stderr and exit 2") {
+    Samples s;
+    struct Case {
+        std::vector<std::string> args;
+        std::string says;
+    };
+    const std::vector<Case> cases = {
+        {{"def", ""}, "the name is empty"},
+        {{"def", "x", "--lang", "cobol"}, "--lang cobol"},
+        {{"def", "x", "--path", "[unclosed"}, "--path [unclosed"},
+        {{"sym", "___"}, "no letter or digit"},
+        {{"sym", "x", "--limit", "0"}, "--limit"},
+        {{"outline", "no/such/file.c"}, "not in the index"},
+        {{"outline", "/etc/passwd"}, "outside the indexed tree"},
+        {{"outline", "README.none"}, "not in the index"},
+        {{"map", "--tokens", "0"}, "--tokens"},
+        {{"map", "--focus", "no_such_thing_anywhere"}, "--focus no_such_thing_anywhere"},
+        {{"query", "(call_expression", "--lang", "c"}, "row 1, column"},
+        {{"query", "(no_such_node) @x", "--lang", "c"}, "unknown node type"},
+        {{"query", "(identifier) @x", "--lang", "klingon"}, "--lang klingon"},
+        {{"query", "   ", "--lang", "c"}, "the query is empty"},
+        {{"query", "@/no/such/query.scm", "--lang", "c"}, "/no/such/query.scm"},
+        {{"def"}, "NAME is required"},
+    };
+    for (const auto& c : cases) {
+        auto r = s.run(c.args);
+        INFO(c.args[0] << " " << (c.args.size() > 1 ? c.args[1] : "") << " -> " << r.err);
+        CHECK(r.exit_code == 2);
+        CHECK(count_lines(r.err) == 1);
+        CHECK(has_line(r.err, c.says));
+    }
+    TempTree empty;
+    auto r = idx_in(empty.root(), {"def", "x"});
+    CHECK(r.exit_code == 2);
+    CHECK(has_line(r.err, "no index found"));
+}

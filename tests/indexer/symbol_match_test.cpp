@@ -1,0 +1,66 @@
+// Fuzzy symbol matching (indexer/symbol_match.h) and the pair filter the
+// symbol dictionary relies on: it must never rule out a name that matches.
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <random>
+#include <string>
+
+#include "indexer/symbol_match.h"
+
+using namespace idx::indexer;
+
+namespace {
+bool matches(const std::string& query, const std::string& name) {
+    return fuzzy_score(fold_query(query), name).has_value();
+}
+}  // namespace
+
+TEST_CASE("abbreviations find the names they abbreviate") {
+    CHECK(matches("mtxlck", "mutex_lock"));
+    CHECK(matches("spnlk", "spin_lock"));
+    CHECK(matches("mlnested", "mutex_lock_nested"));
+    CHECK(matches("gethttpcode", "getHTTPCode"));
+    CHECK(matches("ghc", "getHTTPCode"));
+    CHECK(matches("MUTEX_LOCK", "mutex_lock"));
+}
+
+TEST_CASE("a query whose letters are out of order or too far apart does not match") {
+    CHECK_FALSE(matches("kcol", "mutex_lock"));
+    CHECK_FALSE(matches("mk", "mutex_lock_nested_helper_function"));  // k is 8 on, and no head
+    CHECK_FALSE(matches("xyz", "mutex_lock"));
+}
+
+TEST_CASE("exact and prefix matches outrank abbreviations and longer names") {
+    const std::string q = fold_query("mutex_lock");
+    const int exact = *fuzzy_score(q, "mutex_lock");
+    const int longer = *fuzzy_score(q, "mutex_lock_nested");
+    CHECK(exact > longer);
+    const std::string abbrev = fold_query("mtxlck");
+    CHECK(*fuzzy_score(abbrev, "mutex_lock") > *fuzzy_score(abbrev, "MID_TX_LOCK_MODE"));
+}
+
+TEST_CASE("every name that matches holds every pair of the query (the dictionary filter never drops a match)") {
+    std::mt19937 rng(20261127);
+    const std::string alphabet = "abcdelmnostx_AB0";
+    int matched = 0;
+    for (int i = 0; i < 20000; ++i) {
+        std::string name;
+        const int len = 1 + static_cast<int>(rng() % 18);
+        for (int k = 0; k < len; ++k) name.push_back(alphabet[rng() % alphabet.size()]);
+        std::string query;
+        const int qlen = 1 + static_cast<int>(rng() % 5);
+        for (int k = 0; k < qlen; ++k) query.push_back(alphabet[rng() % (alphabet.size() - 4)]);
+        const std::string q = fold_query(query);
+        if (q.empty() || !fuzzy_score(q, name)) continue;
+        ++matched;
+        std::vector<uint16_t> held;
+        name_pairs(fold_name(name), held);
+        std::sort(held.begin(), held.end());
+        for (uint16_t p : query_pairs(q)) {
+            INFO("name " << name << " query " << q);
+            CHECK(std::binary_search(held.begin(), held.end(), p));
+        }
+    }
+    CHECK(matched > 500);  // the property was exercised
+}
