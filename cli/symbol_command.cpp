@@ -9,6 +9,7 @@
 #include "index_session.h"
 #include "indexer/file_types.h"
 #include "output.h"
+#include "indexer/symbol_match.h"
 #include "search/symbol_lookup.h"
 
 namespace idx::cli {
@@ -71,7 +72,10 @@ SymbolCommand::SymbolCommand(CLI::App& parent, Mode mode, bool with_options) : m
     cmd_->add_option("--kind", kind_, "Only definitions of this kind (function, macro, class, ...)");
     cmd_->add_option("--lang", lang_, "Only files of this language (c, cpp, python, ...)");
     cmd_->add_option("--path", paths_, "Only paths matching this glob (relative to the index root; repeatable)");
-    if (mode == Mode::kSym) cmd_->add_option("--limit", limit_, "At most N results (default 20)");
+    if (mode == Mode::kSym) {
+        cmd_->add_option("--limit", limit_, "At most N results (default 20)");
+        cmd_->add_flag("--explain", explain_, "Print how many dictionary chunks and names the query had to score");
+    }
 }
 
 int SymbolCommand::run() {
@@ -129,11 +133,19 @@ int SymbolCommand::run() {
         }
         return failed ? 2 : any ? 0 : 1;
     }
+    indexer::SymbolMatchStats stats;
     Expected<std::vector<search::SymbolMatch>> hits =
         mode_ == Mode::kDef    ? lookup.definitions(subject_, filter)
         : mode_ == Mode::kRefs ? lookup.references(subject_, filter)
-                               : lookup.fuzzy(subject_, filter, limit_);
+                               : lookup.fuzzy(subject_, filter, limit_, &stats);
     if (!hits) return fail(hits.error().message);
+    if (explain_) {
+        out.write("query: " + indexer::fold_query(subject_) + "\nchunks: " + std::to_string(stats.candidate_chunks) +
+                  " of " + std::to_string(stats.chunks) + "\nnames scored: " + std::to_string(stats.names_scored) +
+                  " (" + std::to_string(stats.delta_names) + " from the delta)\nresults: " +
+                  std::to_string(hits->size()) + "\n");
+        return 0;
+    }
     for (const auto& m : *hits) {
         print_hit(out, session->display(m.hit.path), m.hit.tag, json_, json_ ? m.hit.lang : "", json_ ? m.score : 0, 0);
         if (out.closed()) break;

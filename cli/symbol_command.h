@@ -24,7 +24,7 @@ private:
     std::string subject_, kind_, lang_;
     std::vector<std::string> paths_, files_;  // files_: outline's FILE...
     size_t limit_ = 20;
-    bool json_ = false;
+    bool json_ = false, explain_ = false;
 };
 
 }  // namespace idx::cli

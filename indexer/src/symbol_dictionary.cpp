@@ -8,7 +8,6 @@
 #include "common/unique_handle.h"
 #include "indexer/symbol_codec.h"
 #include "indexer/symbol_match.h"
-#include "indexer/zstd_blob.h"
 
 namespace idx::indexer {
 namespace {
@@ -45,6 +44,47 @@ Expected<void> collect_definition_names(Db& db, const std::vector<int64_t>* file
     return {};
 }
 
+// Chunks are front coded: sorted names share long prefixes, and decoding is
+// a copy (zstd spent more time building its tables than decoding a chunk).
+// Per name: varint bytes shared with the previous name, varint suffix
+// length, suffix.
+void put_varint(std::string& out, uint64_t v) {
+    while (v >= 0x80) {
+        out.push_back(static_cast<char>(v | 0x80));
+        v >>= 7;
+    }
+    out.push_back(static_cast<char>(v));
+}
+
+bool get_varint(std::string_view& in, uint64_t& v) {
+    v = 0;
+    for (int shift = 0; shift < 64 && !in.empty(); shift += 7) {
+        const auto b = static_cast<unsigned char>(in.front());
+        in.remove_prefix(1);
+        v |= static_cast<uint64_t>(b & 0x7f) << shift;
+        if (!(b & 0x80)) return true;
+    }
+    return false;
+}
+
+void put_front_coded(std::string& out, std::string_view prev, std::string_view name) {
+    size_t shared = 0;
+    while (shared < prev.size() && shared < name.size() && prev[shared] == name[shared]) ++shared;
+    put_varint(out, shared);
+    put_varint(out, name.size() - shared);
+    out.append(name.substr(shared));
+}
+
+// Decodes the next name into `name` (holding the previous one).
+bool next_front_coded(std::string_view& in, std::string& name) {
+    uint64_t shared = 0, len = 0;
+    if (!get_varint(in, shared) || !get_varint(in, len) || shared > name.size() || len > in.size()) return false;
+    name.resize(shared);
+    name.append(in.substr(0, len));
+    in.remove_prefix(len);
+    return true;
+}
+
 Expected<void> write_chunks(Db& db, const std::vector<std::string>& sorted) {
     auto put_chunk = db.prepare("INSERT INTO sym_chunks(id, names) VALUES (?1, ?2)");
     auto put_pair = db.prepare("INSERT INTO sym_pairs(pair, chunks) VALUES (?1, ?2)");
@@ -54,17 +94,17 @@ Expected<void> write_chunks(Db& db, const std::vector<std::string>& sorted) {
     for (int p = 0; p < kPairCount; ++p) pairs.emplace_back(roaring_bitmap_create());
     std::vector<uint16_t> ids;
     for (size_t c = 0; c * kChunkNames < sorted.size(); ++c) {
-        std::string joined;
+        std::string blob;
         ids.clear();
+        std::string_view prev;
         for (size_t i = c * kChunkNames; i < std::min(sorted.size(), (c + 1) * kChunkNames); ++i) {
-            if (!joined.empty()) joined.push_back('\n');
-            joined += sorted[i];
+            put_front_coded(blob, prev, sorted[i]);
+            prev = sorted[i];
             name_pairs(fold_name(sorted[i]), ids);
         }
         std::sort(ids.begin(), ids.end());
         ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
         for (uint16_t p : ids) roaring_bitmap_add(pairs[p].get(), static_cast<uint32_t>(c));
-        const std::string blob = zstd_compress(joined);
         put_chunk->bind(1, static_cast<int64_t>(c)).bind_blob(2, blob.data(), blob.size());
         if (auto r = put_chunk->run(); !r) return r;
     }
@@ -115,9 +155,13 @@ Expected<void> add_to_symbol_delta(Db& db, const std::vector<int64_t>& files) {
     return {};
 }
 
-Expected<std::vector<ScoredName>> match_symbol_names(Db& db, std::string_view q, size_t limit) {
+Expected<std::vector<ScoredName>> match_symbol_names(Db& db, std::string_view q, size_t limit,
+                                                     SymbolMatchStats* stats) {
+    SymbolMatchStats local;
+    SymbolMatchStats& st = stats ? *stats : local;
     std::vector<ScoredName> out;
     auto consider = [&](std::string_view name) {
+        ++st.names_scored;
         if (auto s = fuzzy_score(q, name)) out.push_back({std::string(name), *s});
         if (out.size() > 4 * limit + 1024) keep_best(out, limit);
     };
@@ -141,20 +185,21 @@ Expected<std::vector<ScoredName>> match_symbol_names(Db& db, std::string_view q,
     auto get_chunk = db.prepare(candidates ? "SELECT names FROM sym_chunks WHERE id = ?1"
                                            : "SELECT names FROM sym_chunks ORDER BY id");
     if (!get_chunk) return get_chunk.error();
+    std::string name;
     auto scan_chunk = [&]() -> Expected<void> {
-        auto names = zstd_decompress(get_chunk->blob(0), size_t{1} << 24);
-        if (!names) return corrupt_dictionary();
-        std::string_view rest(*names);
+        std::string_view rest = get_chunk->blob(0);
         while (!rest.empty()) {
-            const size_t nl = rest.find('\n');
-            consider(rest.substr(0, nl));
-            if (nl == std::string_view::npos) break;
-            rest.remove_prefix(nl + 1);
+            if (!next_front_coded(rest, name)) return corrupt_dictionary();
+            consider(name);
         }
         return {};
     };
     if (candidates) {
+        auto total = db.scalar("SELECT count(*) FROM sym_chunks");
+        if (!total) return std::move(total).error();
+        st.chunks = static_cast<uint64_t>(*total);
         std::vector<uint32_t> ids(roaring_bitmap_get_cardinality(candidates.get()));
+        st.candidate_chunks = ids.size();
         roaring_bitmap_to_uint32_array(candidates.get(), ids.data());
         for (uint32_t id : ids) {
             get_chunk->bind(1, static_cast<int64_t>(id));
@@ -178,6 +223,7 @@ Expected<std::vector<ScoredName>> match_symbol_names(Db& db, std::string_view q,
         if (!row) return row.error();
         if (!*row) break;
         consider(delta->text(0));
+        ++st.delta_names;
     }
     keep_best(out, limit);
     return out;

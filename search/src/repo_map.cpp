@@ -106,6 +106,7 @@ std::string render(const std::vector<RankedFile>& files, std::vector<const Entry
 size_t estimate_tokens(std::string_view text) { return (text.size() + 3) / 4; }
 
 Expected<RepoMap> build_repo_map(indexer::IndexReader& reader, const MapRequest& req) {
+    indexer::ReadTransaction tx(reader.db());
     auto files = req.focus.empty() ? stored_ranks(reader, req.max_files) : focused_ranks(reader, req);
     if (!files) return std::move(files).error();
     std::vector<Entry> entries;

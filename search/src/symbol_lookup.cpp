@@ -70,6 +70,7 @@ bool SymbolFilter::admits(const indexer::SymbolHit& hit) const {
 }
 
 Expected<std::vector<SymbolMatch>> SymbolLookup::definitions(std::string_view name, const SymbolFilter& filter) {
+    indexer::ReadTransaction tx(reader_.db());
     auto hits = reader_.find_tags(name, true);
     if (!hits) return std::move(hits).error();
     std::vector<SymbolMatch> out;
@@ -82,6 +83,7 @@ Expected<std::vector<SymbolMatch>> SymbolLookup::definitions(std::string_view na
 Expected<std::vector<SymbolMatch>> SymbolLookup::references(std::string_view name, const SymbolFilter& filter) {
     std::vector<SymbolMatch> out;
     if (name.empty()) return out;
+    indexer::ReadTransaction tx(reader_.db());
     // Candidate files: those holding the name's trigrams.
     auto docs = evaluate(reader_, literal_query(name));
     if (!docs) return std::move(docs).error();
@@ -139,10 +141,12 @@ Expected<std::vector<SymbolMatch>> SymbolLookup::references(std::string_view nam
     return out;
 }
 
-Expected<std::vector<SymbolMatch>> SymbolLookup::fuzzy(std::string_view query, const SymbolFilter& filter, size_t limit) {
+Expected<std::vector<SymbolMatch>> SymbolLookup::fuzzy(std::string_view query, const SymbolFilter& filter, size_t limit,
+                                                       indexer::SymbolMatchStats* stats) {
     const std::string q = indexer::fold_query(query);
     if (q.empty()) return Error{ErrorKind::kInvalidArgument, "the symbol query has no letter or digit"};
-    auto names = indexer::match_symbol_names(reader_.db(), q, std::max<size_t>(limit * 3, 30));
+    indexer::ReadTransaction tx(reader_.db());
+    auto names = indexer::match_symbol_names(reader_.db(), q, std::max<size_t>(limit * 3, 30), stats);
     if (!names) return std::move(names).error();
     auto files = reader_.db().scalar("SELECT count(*) FROM file_rank");
     if (!files) return std::move(files).error();
@@ -170,6 +174,7 @@ Expected<std::vector<SymbolMatch>> SymbolLookup::fuzzy(std::string_view query, c
 }
 
 Expected<SymbolLookup::Outline> SymbolLookup::outline(std::string_view path) {
+    indexer::ReadTransaction tx(reader_.db());
     auto f = reader_.file(path);
     if (!f) return std::move(f).error();
     if (!*f) return Error{ErrorKind::kNotFound, std::string(path) + ": not in the index"};

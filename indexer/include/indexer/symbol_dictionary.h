@@ -2,13 +2,14 @@
 // sorted, in chunks of kChunkNames, with an inverted index from character
 // pairs (see symbol_match.h) to the chunks that hold them.
 //
-// Tables: sym_chunks(id, names: zstd of '\n'-joined names), sym_pairs(pair,
+// Tables: sym_chunks(id, names: front-coded sorted names), sym_pairs(pair,
 // chunks: CRoaring bitmap of chunk ids), sym_delta(name): names defined by
 // files tagged since the last rebuild (an LSM-style delta, scanned whole).
 // Names no longer defined anywhere may linger until the next rebuild; the
 // lookup drops them when it resolves names to definitions.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -35,6 +36,10 @@ struct ScoredName {
     std::string name;
     int score = 0;
 };
-Expected<std::vector<ScoredName>> match_symbol_names(Db& db, std::string_view folded_query, size_t limit);
+struct SymbolMatchStats {
+    uint64_t chunks = 0, candidate_chunks = 0, names_scored = 0, delta_names = 0;
+};
+Expected<std::vector<ScoredName>> match_symbol_names(Db& db, std::string_view folded_query, size_t limit,
+                                                     SymbolMatchStats* stats = nullptr);
 
 }  // namespace idx::indexer

@@ -19,6 +19,7 @@
 #include "common/expected.h"
 #include "indexer/glob.h"
 #include "indexer/index_reader.h"
+#include "indexer/symbol_dictionary.h"
 
 namespace idx::search {
 
@@ -46,7 +47,8 @@ public:
     Expected<std::vector<SymbolMatch>> references(std::string_view name, const SymbolFilter& filter);
     // The `limit` best fuzzy matches of `query` among definitions (see
     // indexer/symbol_match.h), ranked by match, kind and file rank.
-    Expected<std::vector<SymbolMatch>> fuzzy(std::string_view query, const SymbolFilter& filter, size_t limit);
+    Expected<std::vector<SymbolMatch>> fuzzy(std::string_view query, const SymbolFilter& filter, size_t limit,
+                                             indexer::SymbolMatchStats* stats = nullptr);
 
     struct Outline {
         std::string path, lang;
