@@ -11,6 +11,7 @@
 #include "files_command.h"
 #include "index_command.h"
 #include "map_command.h"
+#include "mcp_command.h"
 #include "query_command.h"
 #include "symbol_command.h"
 #include "search_command.h"
@@ -48,6 +49,9 @@ extern "C" __attribute__((visibility("default"))) int idx_cli_main(int argc, cha
     idx::cli::SymbolCommand outline(app, Mode::kOutline, chosen == "outline");
     idx::cli::MapCommand map(app, chosen == "map");
     idx::cli::QueryCommand query(app, chosen == "query");
+    idx::cli::McpCommand mcp(app, chosen == "mcp");
+    // Listed for --help; `idx ask` itself runs from libidx_ask.so.
+    app.add_subcommand("ask", "Answer a question about the repository with an LLM and idx's tools (idx ask --help)");
 
     try {
         app.parse(argc, argv);
@@ -70,6 +74,7 @@ extern "C" __attribute__((visibility("default"))) int idx_cli_main(int argc, cha
     }
     if (map.selected()) return map.run();
     if (query.selected()) return query.run();
+    if (mcp.selected()) return mcp.run();
     std::fputs(app.help().c_str(), stdout);
     return 0;
 }

@@ -4,8 +4,8 @@
 // a binary with the C++ runtime, SQLite and zstd linked in statically and no
 // shared C++ library: the dynamic linker has almost nothing to bind, so a
 // lookup costs about what `global -x` does. Every other command lives in
-// libidx_cli.so (TBB, Hyperscan, simdjson, ...), loaded from this
-// executable's folder on demand. The two share no C++ objects: only argv
+// libidx_cli.so (TBB, Hyperscan, simdjson, ...), and `ask` in libidx_ask.so
+// (libcurl), each loaded from this executable's folder on demand. The two share no C++ objects: only argv
 // crosses into the library.
 #include <dlfcn.h>
 #include <unistd.h>
@@ -46,10 +46,10 @@ int run_lookup(int argc, char** argv, const std::string& chosen) {
     return command.run();
 }
 
-int run_full_cli(int argc, char** argv) {
-    static const char kLib[] = "libidx_cli.so";
+// Loads `lib` from this executable's folder and runs its `entry`.
+int run_library(int argc, char** argv, const char* kLib, const char* entry_name) {
     char path[PATH_MAX];
-    const ssize_t n = ::readlink("/proc/self/exe", path, sizeof path - sizeof kLib - 1);
+    const ssize_t n = ::readlink("/proc/self/exe", path, sizeof path - std::strlen(kLib) - 1);
     if (n <= 0) {
         std::fputs("idx: cannot locate the idx executable (/proc/self/exe)\n", stderr);
         return 2;
@@ -63,9 +63,9 @@ int run_full_cli(int argc, char** argv) {
         return 2;
     }
     int (*entry)(int, char**) = nullptr;
-    *reinterpret_cast<void**>(&entry) = ::dlsym(lib, "idx_cli_main");
+    *reinterpret_cast<void**>(&entry) = ::dlsym(lib, entry_name);
     if (entry == nullptr) {
-        std::fprintf(stderr, "idx: %s has no idx_cli_main\n", path);
+        std::fprintf(stderr, "idx: %s has no %s\n", path, entry_name);
         return 2;
     }
     return entry(argc, argv);
@@ -82,5 +82,6 @@ int main(int argc, char** argv) {
     if (chosen == "def" || chosen == "refs" || chosen == "sym" || chosen == "outline") {
         return run_lookup(argc, argv, chosen);
     }
-    return run_full_cli(argc, argv);
+    if (chosen == "ask") return run_library(argc, argv, "libidx_ask.so", "idx_ask_main");
+    return run_library(argc, argv, "libidx_cli.so", "idx_cli_main");
 }

@@ -7,6 +7,7 @@ find_package(simdjson CONFIG REQUIRED)
 pkg_check_modules(HS REQUIRED IMPORTED_TARGET libhs)
 find_package(SQLite3 REQUIRED)
 find_package(roaring CONFIG REQUIRED)
+find_package(CURL REQUIRED)  # CURL::libcurl (libcurl4-openssl-dev): the LLM clients of idx ask
 pkg_check_modules(XXHASH REQUIRED IMPORTED_TARGET libxxhash)
 pkg_check_modules(PCRE2 REQUIRED IMPORTED_TARGET libpcre2-8)
 pkg_check_modules(ZSTD REQUIRED IMPORTED_TARGET libzstd)

@@ -41,13 +41,21 @@ else
     log "Debian packages: all present"
 fi
 
-# Grammars: reinstall only when the lockfile differs from the one installed.
-want=$(sha256sum grammars/package-lock.json | cut -d' ' -f1)
-stamp=grammars/node_modules/.idx-lock-sha256
-if [[ ! -f $stamp || $(cat "$stamp") != "$want" ]]; then
-    log "fetching grammars with npm ci"
-    (cd grammars && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error) >&2
-    echo "$want" > "$stamp"
-else
-    log "grammars: up to date"
-fi
+# npm packages at pinned versions: the grammars, and the MCP Inspector CLI
+# the tests drive `idx mcp` with. Reinstalled only when a lockfile differs
+# from the one installed.
+npm_ci() {
+    local dir=$1 what=$2
+    local want stamp
+    want=$(sha256sum "$dir/package-lock.json" | cut -d' ' -f1)
+    stamp=$dir/node_modules/.idx-lock-sha256
+    if [[ ! -f $stamp || $(cat "$stamp") != "$want" ]]; then
+        log "fetching $what with npm ci"
+        (cd "$dir" && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error) >&2
+        echo "$want" > "$stamp"
+    else
+        log "$what: up to date"
+    fi
+}
+npm_ci grammars "grammars"
+npm_ci tests/mcp "the MCP Inspector"

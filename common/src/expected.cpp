@@ -13,6 +13,8 @@ const char* to_string(ErrorKind kind) noexcept {
         case ErrorKind::kPermission: return "permission denied";
         case ErrorKind::kCorrupt: return "corrupt";
         case ErrorKind::kUnsupported: return "unsupported";
+        case ErrorKind::kLimitExceeded: return "limit exceeded";
+        case ErrorKind::kCancelled: return "cancelled";
         case ErrorKind::kInternal: return "internal error";
     }
     return "unknown error";

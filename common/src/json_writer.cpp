@@ -121,6 +121,12 @@ JsonWriter& JsonWriter::value(uint64_t v) {
     out_ += std::to_string(v);
     return *this;
 }
+JsonWriter& JsonWriter::raw(std::string_view json) {
+    comma();
+    out_.append(json);
+    return *this;
+}
+
 JsonWriter& JsonWriter::value(double v) {
     comma();
     if (!std::isfinite(v)) {
@@ -128,7 +134,7 @@ JsonWriter& JsonWriter::value(double v) {
         return *this;
     }
     char buf[32];
-    std::snprintf(buf, sizeof buf, "%.6g", v);
+    std::snprintf(buf, sizeof buf, "%.17g", v);
     out_ += buf;
     return *this;
 }

@@ -59,6 +59,8 @@ std::string join(const std::string& dir, const std::string& name) {
 
 class Walker {
 public:
+    bool cancelled() const { return o_.cancel && o_.cancel->load(std::memory_order_relaxed); }
+
     Walker(const WalkOptions& o, const IgnoreStack& s, WalkSink& sink) : o_(o), stack_(s), sink_(sink) {
         if (!o.base_dir.empty() && o.paths.empty()) base_ = o.base_dir + "/";
     }
@@ -105,6 +107,7 @@ public:
     }
 
     void visit_dir(DirWork& w, tbb::feeder<DirWork>& feeder) {
+        if (cancelled()) return;
         dirs_.fetch_add(1, std::memory_order_relaxed);
         int fd = ::open(fs_path(w.path).c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
         if (fd < 0) {
@@ -210,7 +213,7 @@ public:
             f.has_metadata = true;
         }
         files_.fetch_add(1, std::memory_order_relaxed);
-        sink_.on_file(std::move(f));
+        if (!cancelled()) sink_.on_file(std::move(f));
     }
 
     void error(const Error& e, bool fatal) {

@@ -65,7 +65,8 @@ TrigramQuery StructuralQuery::plan() const {
 }
 
 Expected<StructuralStats> StructuralQuery::run(const std::vector<File>& files,
-                                               const std::function<bool(const std::vector<CaptureHit>&)>& sink) const {
+                                               const std::function<bool(const std::vector<CaptureHit>&)>& sink,
+                                               const std::atomic<bool>* cancel) const {
     StructuralStats stats;
     stats.files = files.size();
     std::vector<std::vector<CaptureHit>> results(files.size());
@@ -76,8 +77,13 @@ Expected<StructuralStats> StructuralQuery::run(const std::vector<File>& files,
     // saves the rest of the work.
     constexpr size_t kBlock = 256;
     for (size_t begin = 0; begin < files.size(); begin += kBlock) {
+        if (cancel && cancel->load()) {
+            stats.cancelled = true;
+            return stats;
+        }
         const size_t end = std::min(files.size(), begin + kBlock);
         tbb::parallel_for(begin, end, [&](size_t i) {
+            if (cancel && cancel->load(std::memory_order_relaxed)) return;  // stop within a block too
             Worker& w = workers.local();
             if (read_whole_file(files[i].full_path, w.text) != 0) return;
             ts_parser_set_language(w.parser.get(), language);
@@ -112,6 +118,10 @@ Expected<StructuralStats> StructuralQuery::run(const std::vector<File>& files,
                                   }),
                       out.end());
         });
+        if (cancel && cancel->load()) {
+            stats.cancelled = true;
+            return stats;
+        }
         for (size_t i = begin; i < end; ++i) {
             stats.parse_failures += failed[i];
             if (results[i].empty()) continue;
@@ -154,7 +164,7 @@ Expected<StructuralStats> structural_search(const StructuralQuery& query, const 
     if (!ws) return std::move(ws).error();
     std::sort(sink_files.files.begin(), sink_files.files.end(),
               [](const StructuralQuery::File& a, const StructuralQuery::File& b) { return indexer::path_less(a.path, b.path); });
-    return query.run(sink_files.files, sink);
+    return query.run(sink_files.files, sink, walk.cancel);
 }
 
 }  // namespace idx::search

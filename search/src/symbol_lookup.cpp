@@ -98,6 +98,7 @@ Expected<std::vector<SymbolMatch>> SymbolLookup::references(std::string_view nam
     }
     std::string text;
     for (uint32_t id : ids) {
+        if (cancelled()) break;
         auto f = reader_.file(static_cast<int64_t>(id));
         if (!f) return std::move(f).error();
         // Uses are looked for in the files a grammar parses (not docs or data).

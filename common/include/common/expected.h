@@ -15,6 +15,8 @@ enum class ErrorKind {
     kPermission,       // EACCES / EPERM
     kCorrupt,          // a file that is not what it claims to be
     kUnsupported,      // valid input that this build cannot handle
+    kLimitExceeded,    // a bound was reached: turns, deadline, size
+    kCancelled,        // stopped on request (a client's cancel, SIGINT)
     kInternal,         // a broken invariant: always a bug
 };
 

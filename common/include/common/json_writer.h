@@ -25,6 +25,9 @@ public:
     JsonWriter& value(double v);
     JsonWriter& value(bool v);
     JsonWriter& null();
+    // Inserts `json`, which must be one complete JSON value (the caller's
+    // contract: it is not checked), as the next value.
+    JsonWriter& raw(std::string_view json);
     // Shorthand for key(k).value(v).
     template <typename T>
     JsonWriter& field(std::string_view k, const T& v) {

@@ -1,6 +1,8 @@
 // WalkOptions: what the walker yields, with ripgrep's flag semantics.
 #pragma once
 
+#include <atomic>
+
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -46,6 +48,9 @@ struct WalkOptions {
     std::optional<size_t> max_depth;
     bool want_metadata = false;      // fill FileEntry size and mtime (costs a stat per file)
     unsigned threads = 0;            // 0: one per core
+    // When set (by another thread: a deadline, a client's cancel), the walk
+    // stops opening folders and yielding files, and returns early.
+    const std::atomic<bool>* cancel = nullptr;
 };
 
 }  // namespace idx::indexer

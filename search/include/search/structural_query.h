@@ -9,6 +9,7 @@
 // literal's trigrams are in every file holding it, so no match is dropped.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -32,6 +33,7 @@ struct CaptureHit {
 
 struct StructuralStats {
     uint64_t files = 0, matches = 0, parse_failures = 0;
+    bool cancelled = false;  // stopped by the cancel flag before the last file
 };
 
 class StructuralQuery {
@@ -50,7 +52,8 @@ public:
         std::string path, full_path;
     };
     Expected<StructuralStats> run(const std::vector<File>& files,
-                                  const std::function<bool(const std::vector<CaptureHit>&)>& sink) const;
+                                  const std::function<bool(const std::vector<CaptureHit>&)>& sink,
+                                  const std::atomic<bool>* cancel = nullptr) const;
 
     indexer::Lang lang() const { return lang_; }
 
@@ -62,7 +65,7 @@ private:
 // Walks `walk` (as `idx files` would), keeps the files of the query's
 // language, lets the index rule out those that cannot match (unless
 // `no_index`; files changed since indexing are always read), and runs the
-// query over the rest in path order.
+// query over the rest in path order. `walk.cancel` also stops the parsing.
 Expected<StructuralStats> structural_search(const StructuralQuery& query, const indexer::WalkOptions& walk,
                                             bool no_index,
                                             const std::function<bool(const std::vector<CaptureHit>&)>& sink);

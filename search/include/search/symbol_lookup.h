@@ -11,6 +11,7 @@
 // one and "reference" otherwise.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -40,6 +41,10 @@ class SymbolLookup {
 public:
     // `root`: the indexed tree, to read files for uses and outlines.
     SymbolLookup(indexer::IndexReader& reader, std::string root) : reader_(reader), root_(std::move(root)) {}
+    // Set from another thread, it stops references() between files; the
+    // result then holds what was found so far and cancelled() is true.
+    void set_cancel(const std::atomic<bool>* cancel) { cancel_ = cancel; }
+    bool cancelled() const { return cancel_ && cancel_->load(); }
 
     // Definitions named exactly `name`, by path then line.
     Expected<std::vector<SymbolMatch>> definitions(std::string_view name, const SymbolFilter& filter);
@@ -63,6 +68,7 @@ public:
 private:
     indexer::IndexReader& reader_;
     std::string root_;
+    const std::atomic<bool>* cancel_ = nullptr;
 };
 
 // How definitions rank: types and functions before fields and variables.

@@ -1,0 +1,71 @@
+// idx mcp under the real MCP Inspector CLI (npm @modelcontextprotocol/inspector,
+// pinned in tests/mcp/package-lock.json, installed by scripts/bootstrap.sh):
+// tools/list and tools/call, in the legacy (2025-11-25) and modern
+// (2026-07-28) protocol eras, and a failing tool (the Inspector's exit 5).
+#include <doctest/doctest.h>
+
+#include <string>
+
+#include "tests/support/process.h"
+#include "tests/support/temp_tree.h"
+
+using idx::test::run_process;
+using idx::test::TempTree;
+
+namespace {
+
+const std::string kInspector = std::string(IDX_SOURCE_DIR) + "/tests/mcp/node_modules/.bin/mcp-inspector";
+
+struct Project {
+    TempTree t;
+    Project() {
+        t.write("src/lib.c", "int shared_helper(int x)\n{\n    return x * 2;\n}\n");
+        t.write("src/main.c", "int main(void)\n{\n    return shared_helper(21);\n}\n");
+        REQUIRE(run_process({IDX_BINARY, "index"}, t.root(), {}, {"IDX_DB"}).exit_code == 0);
+    }
+    idx::test::ProcessResult inspect(std::vector<std::string> args) const {
+        std::vector<std::string> argv{kInspector, "--cli", IDX_BINARY, "mcp"};
+        argv.insert(argv.end(), args.begin(), args.end());
+        argv.push_back("--format");
+        argv.push_back("json");
+        return run_process(argv, t.root(), {}, {"IDX_DB"});
+    }
+};
+
+}  // namespace
+
+TEST_CASE("the MCP Inspector lists idx's tools and calls one") {
+    Project p;
+    auto list = p.inspect({"--method", "tools/list"});
+    INFO(list.err);
+    CHECK(list.exit_code == 0);
+    for (const char* tool : {"\"search\"", "\"def\"", "\"refs\"", "\"sym\"", "\"map\"", "\"query\"", "\"read\""}) {
+        CHECK(list.out.find(std::string("\"name\":") + tool) != std::string::npos);
+    }
+    auto call = p.inspect({"--method", "tools/call", "--tool-name", "def", "--tool-arg", "name=shared_helper"});
+    INFO(call.err);
+    CHECK(call.exit_code == 0);
+    CHECK(call.out.find("src/lib.c:1:5: function shared_helper") != std::string::npos);
+    CHECK(call.out.find("\"structuredContent\"") != std::string::npos);
+}
+
+TEST_CASE("the MCP Inspector speaks the 2026-07-28 revision to idx mcp") {
+    Project p;
+    auto list = p.inspect({"--protocol-era", "modern", "--method", "tools/list"});
+    INFO(list.err);
+    CHECK(list.exit_code == 0);
+    CHECK(list.out.find("\"name\":\"search\"") != std::string::npos);
+    auto call = p.inspect({"--protocol-era", "modern", "--method", "tools/call", "--tool-name", "search",
+                           "--tool-arg", "pattern=shared_helper", "output_mode=count"});
+    INFO(call.err);
+    CHECK(call.exit_code == 0);
+    CHECK(call.out.find("src/lib.c:1") != std::string::npos);
+}
+
+TEST_CASE("the MCP Inspector sees a failing tool as a tool error") {
+    Project p;
+    auto call = p.inspect({"--method", "tools/call", "--tool-name", "search", "--tool-arg", "pattern=(unclosed"});
+    CHECK(call.exit_code == 5);  // the Inspector's code for isError
+    auto unknown = p.inspect({"--method", "tools/call", "--tool-name", "no_such_tool"});
+    CHECK(unknown.exit_code != 0);
+}
