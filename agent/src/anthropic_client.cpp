@@ -100,8 +100,8 @@ public:
             if (!detail::get_object(o, "error", err)) {
                 return fail(Error::io("anthropic: stream error: " + detail::printable(ev.data)));
             }
-            return fail(Error{detail::kind_for_error_type(detail::get_string(err, "type")),
-                              "anthropic: stream error: " + detail::describe_error_object(err)});
+            return fail(detail::stream_error(detail::get_string(err, "type"),
+                                             "anthropic: stream error: " + detail::describe_error_object(err)));
         }
         if (name == "message_start") {
             simdjson::dom::object msg, usage;
@@ -208,8 +208,11 @@ AnthropicClient::AnthropicClient(LlmConfig config) : config_(std::move(config)) 
 }
 
 Expected<TurnResult> AnthropicClient::turn(const TurnRequest& request, const StreamCallbacks& callbacks) {
+    const auto start = std::chrono::steady_clock::now();
     auto body = build_request(request);
     if (!body) return std::move(body).error();
+    const auto build_us =
+        std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - start).count();
     const std::string url = detail::join_url(config_.base_url, "/v1/messages");
     std::vector<std::string> headers = {"content-type: application/json", "accept: text/event-stream",
                                         "anthropic-version: 2023-06-01"};
@@ -222,7 +225,9 @@ Expected<TurnResult> AnthropicClient::turn(const TurnRequest& request, const Str
     if (!out) return std::move(out).error();
     if (!out->status.ok()) return detail::http_error(kProvider, url, out->status);
     if (!state.done()) return detail::unfinished_stream(kProvider, *out, "message_stop");
-    return state.take_result();
+    TurnResult result = state.take_result();
+    result.timing = TurnTiming{build_us, out->transfer_us, out->parse_us};
+    return result;
 }
 
 }  // namespace idx::agent

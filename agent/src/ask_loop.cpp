@@ -1,5 +1,10 @@
 #include "agent/ask_loop.h"
 
+#include <tbb/parallel_for.h>
+
+#include <algorithm>
+#include <random>
+#include <thread>
 #include <utility>
 
 namespace idx::agent {
@@ -48,9 +53,32 @@ Expected<AskResult> run_ask(LlmClient& client, const AskOptions& options, const 
     request.messages.push_back(Message{Role::kUser, {ContentBlock::make_text(options.question)}});
 
     AskResult result;
+    using Clock = std::chrono::steady_clock;
+    const auto us = [](Clock::duration d) { return std::chrono::duration_cast<std::chrono::microseconds>(d).count(); };
+    std::mt19937 jitter(std::random_device{}());
     for (int turn = 1; turn <= options.max_turns; ++turn) {
-        auto reply = client.turn(request, callbacks.stream);
+        const auto turn_start = Clock::now();
+        TurnProfile prof;
+        Expected<TurnResult> reply = Error{ErrorKind::kInternal, "no attempt"};
+        for (int attempt = 0;; ++attempt) {
+            reply = client.turn(request, callbacks.stream);
+            if (reply || reply.error().retry_after_ms < 0 || attempt >= options.max_retries || cancelled(callbacks)) break;
+            auto delay = std::chrono::milliseconds(reply.error().retry_after_ms);
+            if (delay.count() == 0) {
+                const auto base = options.backoff_base * (int64_t{1} << std::min(attempt, 16));
+                std::uniform_real_distribution<double> spread(0.75, 1.25);
+                delay = std::chrono::milliseconds(static_cast<int64_t>(static_cast<double>(base.count()) * spread(jitter)));
+            }
+            delay = std::min(delay, options.max_backoff);
+            if (Clock::now() + delay >= callbacks.stream.deadline) break;  // no time left for another try
+            if (callbacks.on_retry) callbacks.on_retry(reply.error(), attempt + 1, delay);
+            for (auto until = Clock::now() + delay; Clock::now() < until && !cancelled(callbacks);) {
+                std::this_thread::sleep_for(std::min<Clock::duration>(until - Clock::now(), std::chrono::milliseconds(20)));
+            }
+            ++prof.retries;
+        }
         if (!reply) return std::move(reply).error();
+        prof.model = reply->timing;
         result.turns = turn;
         result.usage.input_tokens += reply->usage.input_tokens;
         result.usage.output_tokens += reply->usage.output_tokens;
@@ -62,20 +90,36 @@ Expected<AskResult> run_ask(LlmClient& client, const AskOptions& options, const 
         if (reply->tool_calls.empty()) {
             result.answer = std::move(reply->text);
             result.conversation = std::move(request.messages);
+            prof.loop_us = us(Clock::now() - turn_start) - prof.model.build_us - prof.model.transfer_us;
+            result.profile.push_back(prof);
             return result;
         }
         if (turn == options.max_turns) break;
 
-        Message results{Role::kUser, {}};
-        for (const auto& call : reply->tool_calls) {
-            if (cancelled(callbacks)) return Error::io("ask: cancelled");
+        if (cancelled(callbacks)) return Error{ErrorKind::kCancelled, "ask: cancelled"};
+        const auto& calls = reply->tool_calls;
+        for (const auto& call : calls) {
             if (callbacks.on_tool_call) callbacks.on_tool_call(call);
-            ToolOutcome out = run_call(call, execute, options.max_tool_result_bytes);
-            if (callbacks.on_tool_result) callbacks.on_tool_result(call, out);
-            results.content.push_back(ContentBlock::tool_result(call.id, std::move(out.content), out.is_error));
+        }
+        std::vector<ToolOutcome> outs(calls.size());
+        const auto tools_start = Clock::now();
+        tbb::parallel_for(size_t{0}, calls.size(), [&](size_t i) {
+            const auto t0 = Clock::now();
+            outs[i] = run_call(calls[i], execute, options.max_tool_result_bytes);
+            outs[i].elapsed_us = us(Clock::now() - t0);
+        });
+        prof.tools_us = us(Clock::now() - tools_start);
+        Message results{Role::kUser, {}};
+        for (size_t i = 0; i < calls.size(); ++i) {
+            if (callbacks.on_tool_result) callbacks.on_tool_result(calls[i], outs[i]);
+            prof.tool_us.push_back(outs[i].elapsed_us);
+            results.content.push_back(ContentBlock::tool_result(calls[i].id, std::move(outs[i].content), outs[i].is_error));
             ++result.tool_calls;
         }
         request.messages.push_back(std::move(results));
+        prof.loop_us = us(Clock::now() - turn_start) - prof.model.build_us - prof.model.transfer_us - prof.tools_us;
+        result.profile.push_back(prof);
+        if (cancelled(callbacks)) return Error{ErrorKind::kCancelled, "ask: cancelled"};
     }
     return Error{kMaxTurnsReached, "ask: no answer after " + std::to_string(options.max_turns) +
                                        " turns: the model still asks for tools (raise the turn limit)"};

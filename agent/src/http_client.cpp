@@ -1,6 +1,9 @@
 #include "agent/http_client.h"
 
 #include <algorithm>
+#include <cctype>
+#include <cstdlib>
+#include <ctime>
 #include <mutex>
 
 namespace idx::agent {
@@ -54,6 +57,32 @@ size_t on_write(char* ptr, size_t size, size_t nmemb, void* userdata) {
     return n;
 }
 
+// Reads Retry-After (delta seconds, or an HTTP date) from the headers.
+size_t on_header(char* buffer, size_t size, size_t nitems, void* userdata) {
+    auto& t = *static_cast<Transfer*>(userdata);
+    const size_t n = size * nitems;
+    std::string_view h(buffer, n);
+    constexpr std::string_view kName = "retry-after:";
+    if (h.size() > kName.size()) {
+        bool match = true;
+        for (size_t i = 0; i < kName.size() && match; ++i) match = std::tolower(static_cast<unsigned char>(h[i])) == kName[i];
+        if (match) {
+            std::string v(h.substr(kName.size()));
+            while (!v.empty() && (v.back() == '\r' || v.back() == '\n' || v.back() == ' ')) v.pop_back();
+            while (!v.empty() && v.front() == ' ') v.erase(0, 1);
+            char* end = nullptr;
+            const double secs = std::strtod(v.c_str(), &end);
+            if (end != v.c_str() && *end == '\0' && secs >= 0 && secs < 86400) {
+                t.status.retry_after_ms = static_cast<int64_t>(secs * 1000);
+            } else {
+                const time_t when = curl_getdate(v.c_str(), nullptr);
+                if (when > 0) t.status.retry_after_ms = std::max<int64_t>(0, (when - std::time(nullptr)) * 1000);
+            }
+        }
+    }
+    return n;
+}
+
 int on_progress(void* userdata, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
     return must_stop(*static_cast<Transfer*>(userdata)) ? 1 : 0;
 }
@@ -83,9 +112,14 @@ Error transfer_error(CURLcode rc, const Transfer& t, const std::string& url, con
                              std::to_string(to_seconds(limits.stall_timeout)) + " s");
         case CURLE_PARTIAL_FILE:
         case CURLE_RECV_ERROR:
-        case CURLE_GOT_NOTHING:
-            return Error::io("POST " + url + ": the connection closed before the response was complete (" +
-                             detail + ")");
+        case CURLE_SEND_ERROR:
+        case CURLE_GOT_NOTHING: {
+            // A reset or cut connection: worth a retry.
+            Error e = Error::io("POST " + url + ": the connection closed before the response was complete (" +
+                                detail + ")");
+            e.retry_after_ms = 0;
+            return e;
+        }
         default:
             return Error::io("POST " + url + ": " + detail);
     }
@@ -143,6 +177,8 @@ Expected<HttpStatus> HttpClient::post_stream(const std::string& url, const std::
     curl_easy_setopt(c, CURLOPT_TCP_KEEPALIVE, 1L);
     curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, &on_write);
     curl_easy_setopt(c, CURLOPT_WRITEDATA, &t);
+    curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, &on_header);
+    curl_easy_setopt(c, CURLOPT_HEADERDATA, &t);
     curl_easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
     curl_easy_setopt(c, CURLOPT_XFERINFOFUNCTION, &on_progress);
     curl_easy_setopt(c, CURLOPT_XFERINFODATA, &t);

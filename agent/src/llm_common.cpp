@@ -102,15 +102,21 @@ Expected<SseOutcome> post_sse(HttpClient& http, const std::string& url, const st
     SseOutcome out;
     SseParser parser(on_event);
     Expected<void> framing;
+    using Clock = std::chrono::steady_clock;
+    const auto us = [](Clock::duration d) { return std::chrono::duration_cast<std::chrono::microseconds>(d).count(); };
     const ByteSink sink = [&](std::string_view bytes) {
+        const auto t0 = Clock::now();
         if (out.head.size() < 256) out.head.append(bytes.substr(0, 256 - out.head.size()));
         if (auto fed = parser.feed(bytes); !fed) {
             framing = fed.error();
             return false;
         }
+        out.parse_us += us(Clock::now() - t0);
         return !parser.stopped();
     };
+    const auto start = Clock::now();
     auto status = http.post_stream(url, headers, body, sink, limits);
+    out.transfer_us = us(Clock::now() - start);
     out.events = parser.events();
     if (!framing) return framing.error();
     if (!status) return std::move(status).error();
@@ -166,6 +172,15 @@ std::string describe_error_object(const simdjson::dom::object& error) {
     return type.empty() ? message : type + ": " + message;
 }
 
+Error stream_error(std::string_view type, std::string message) {
+    Error e{kind_for_error_type(type), std::move(message)};
+    if (type == "overloaded_error" || type == "rate_limit_error" || type == "api_error" || type == "server_error" ||
+        type == "rate_limit_exceeded") {
+        e.retry_after_ms = 0;  // the provider's transient trouble
+    }
+    return e;
+}
+
 ErrorKind kind_for_error_type(std::string_view type) {
     if (type == "authentication_error" || type == "permission_error" || type == "invalid_api_key") {
         return ErrorKind::kPermission;
@@ -197,7 +212,10 @@ Error http_error(std::string_view provider, const std::string& url, const HttpSt
     }
     std::string msg = std::string(provider) + ": HTTP " + std::to_string(code) + " from " + url + ": " + detail;
     if (code == 404 && !hint.empty()) msg += " (" + std::string(hint) + ")";
-    return Error{kind, std::move(msg)};
+    Error e{kind, std::move(msg)};
+    // Rate limits, overload (Anthropic's 529) and server errors pass.
+    if (code == 408 || code == 429 || code >= 500) e.retry_after_ms = std::max<int64_t>(0, status.retry_after_ms);
+    return e;
 }
 
 Error unfinished_stream(std::string_view provider, const SseOutcome& outcome, std::string_view marker) {

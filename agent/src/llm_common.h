@@ -22,6 +22,7 @@ TransferLimits limits_for(const LlmConfig& config, const StreamCallbacks& callba
 std::string join_url(std::string_view base, std::string_view path);
 
 struct SseOutcome {
+    int64_t transfer_us = 0, parse_us = 0;  // the whole exchange; time inside the event callback
     HttpStatus status;
     size_t events = 0;  // SSE events dispatched
     std::string head;   // the first bytes of a 2xx body, for "not an event stream" messages
@@ -65,6 +66,9 @@ bool get_array(const simdjson::dom::object& o, std::string_view key, simdjson::d
 
 // "kind: message" from a provider error object {"type"|"code", "message"}.
 std::string describe_error_object(const simdjson::dom::object& error);
+// An error event inside a stream; transient types (overloaded, rate limit,
+// server error) are marked retryable.
+Error stream_error(std::string_view type, std::string message);
 ErrorKind kind_for_error_type(std::string_view type);
 
 }  // namespace idx::agent::detail

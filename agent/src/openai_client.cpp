@@ -158,7 +158,7 @@ private:
         simdjson::dom::object err;
         if (detail::get_object(o, "error", err)) {
             const std::string_view type = detail::get_string(err, "type");
-            return Error{detail::kind_for_error_type(type), "openai: stream error: " + detail::describe_error_object(err)};
+            return detail::stream_error(type, "openai: stream error: " + detail::describe_error_object(err));
         }
         if (auto text = detail::get_string(o, "error"); !text.empty()) {
             return Error::io("openai: stream error: " + detail::printable(text));
@@ -227,8 +227,11 @@ OpenAiClient::OpenAiClient(LlmConfig config) : config_(std::move(config)) {
 }
 
 Expected<TurnResult> OpenAiClient::turn(const TurnRequest& request, const StreamCallbacks& callbacks) {
+    const auto start = std::chrono::steady_clock::now();
     auto body = build_request(request);
     if (!body) return std::move(body).error();
+    const auto build_us =
+        std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - start).count();
     const std::string url = detail::join_url(config_.base_url, "/chat/completions");
     std::vector<std::string> headers = {"Content-Type: application/json", "Accept: text/event-stream"};
     if (!config_.api_key.empty()) headers.push_back("Authorization: Bearer " + config_.api_key);
@@ -243,7 +246,9 @@ Expected<TurnResult> OpenAiClient::turn(const TurnRequest& request, const Stream
                                   "OpenAI-compatible base URLs usually end in /v1, e.g. http://localhost:11434/v1");
     }
     if (!state.complete()) return detail::unfinished_stream(kProvider, *out, "data: [DONE]");
-    return state.take_result();
+    TurnResult result = state.take_result();
+    result.timing = TurnTiming{build_us, out->transfer_us, out->parse_us};
+    return result;
 }
 
 }  // namespace idx::agent

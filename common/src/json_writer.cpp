@@ -1,5 +1,7 @@
 #include "common/json_writer.h"
 
+#include <charconv>
+
 #include <cmath>
 #include <cstdio>
 
@@ -134,10 +136,12 @@ JsonWriter& JsonWriter::value(double v) {
         return *this;
     }
     char buf[32];
-    std::snprintf(buf, sizeof buf, "%.17g", v);
-    out_ += buf;
+    // The shortest text that reads back as the same double.
+    const auto r = std::to_chars(buf, buf + sizeof buf, v);
+    out_.append(buf, r.ptr);
     return *this;
 }
+
 JsonWriter& JsonWriter::value(bool v) {
     comma();
     out_ += v ? "true" : "false";

@@ -4,6 +4,7 @@
 // tools really ran on the project and that their results went back.
 #include <doctest/doctest.h>
 
+#include <chrono>
 #include <string>
 
 #include "tests/support/process.h"
@@ -80,8 +81,8 @@ TEST_CASE("idx ask runs a tool loop against an OpenAI-compatible server (llama.c
 
 TEST_CASE("idx ask reports a failing LLM server, and bad input, in one line with exit 2") {
     Project p;
-    ScriptedServer broken(R"([{"fault": "http_500"}])");
-    auto r = ask(p, {"anything"}, {"ANTHROPIC_API_KEY=k", "ANTHROPIC_BASE_URL=" + broken.url()});
+    ScriptedServer broken(R"([{"fault": "http_500", "times": 5}])");
+    auto r = ask(p, {"anything", "--retries", "1"}, {"ANTHROPIC_API_KEY=k", "ANTHROPIC_BASE_URL=" + broken.url()});
     CHECK(r.exit_code == 2);
     CHECK(r.err.find("idx ask: ") != std::string::npos);
     CHECK(r.err.find("500") != std::string::npos);
@@ -96,4 +97,74 @@ TEST_CASE("idx ask reports a failing LLM server, and bad input, in one line with
     CHECK(turns.exit_code == 2);
     auto refused = ask(p, {"q"}, {"ANTHROPIC_API_KEY=k", "ANTHROPIC_BASE_URL=http://127.0.0.1:1"});
     CHECK(refused.exit_code == 2);
+}
+
+TEST_CASE("idx ask retries a 429 after the server's retry-after, and an overloaded server, then succeeds") {
+    Project p;
+    ScriptedServer llm(R"([{"fault": "http_429", "times": 2, "retry_after": "0.2"}, {"text": "done after retries"}])");
+    const auto t0 = std::chrono::steady_clock::now();
+    auto r = ask(p, {"q"}, {"ANTHROPIC_API_KEY=k", "ANTHROPIC_BASE_URL=" + llm.url()});
+    const auto took = std::chrono::steady_clock::now() - t0;
+    INFO(r.err);
+    CHECK(r.exit_code == 0);
+    CHECK(r.out.find("done after retries") != std::string::npos);
+    CHECK(r.err.find("[retry 1 in 0.2 s]") != std::string::npos);
+    CHECK(r.err.find("[retry 2 in 0.2 s]") != std::string::npos);
+    CHECK(took >= std::chrono::milliseconds(400));  // Retry-After was honoured
+    CHECK(llm.log_lines().size() == 3);
+
+    ScriptedServer busy(R"([{"fault": "overloaded", "times": 1, "retry_after": "0"}, {"text": "ok"}])");
+    auto o = ask(p, {"q", "--provider", "openai"}, {"OPENAI_API_KEY=k", "OPENAI_BASE_URL=" + busy.url() + "/v1"});
+    CHECK(o.exit_code == 0);
+    CHECK(o.out.find("ok") != std::string::npos);
+}
+
+TEST_CASE("idx ask gives up on a hanging server at its overall timeout") {
+    Project p;
+    ScriptedServer llm(R"([{"fault": "hang", "hang_ms": 60000}])");
+    const auto t0 = std::chrono::steady_clock::now();
+    auto r = ask(p, {"q", "--timeout", "2"}, {"ANTHROPIC_API_KEY=k", "ANTHROPIC_BASE_URL=" + llm.url()});
+    CHECK(std::chrono::steady_clock::now() - t0 < std::chrono::seconds(10));
+    CHECK(r.exit_code == 2);
+    CHECK(r.err.find("timed out") != std::string::npos);
+}
+
+TEST_CASE("idx ask recovers from a truncated stream, and tells the model about unknown tools and malformed arguments") {
+    Project p;
+    ScriptedServer llm(R"([
+      {"text": "partial answer that gets cut", "fault": "truncated"},
+      {"fault": "unknown_tool"},
+      {"fault": "bad_json_args", "tool_calls": [{"name": "search"}]},
+      {"text": "final answer"}
+    ])");
+    auto r = ask(p, {"q", "--provider", "openai"}, {"OPENAI_API_KEY=k", "OPENAI_BASE_URL=" + llm.url() + "/v1"});
+    INFO(r.err);
+    CHECK(r.exit_code == 0);
+    CHECK(r.out.find("final answer") != std::string::npos);
+    const auto log = llm.log_lines();
+    REQUIRE(log.size() == 4);
+    CHECK(log[2].find("unknown tool: no_such_tool") != std::string::npos);  // sent back as a tool error
+    CHECK(log[3].find("was not run") != std::string::npos);                 // the malformed arguments
+}
+
+TEST_CASE("idx ask --replay runs the tools for real without a network, and --json records a replayable transcript") {
+    Project p;
+    p.t.write("replay.json", R"({"turns": [
+      {"text": "", "tool_calls": [{"name": "def", "input": {"name": "shared_helper"}},
+                                  {"name": "refs", "input": {"name": "shared_helper"}}]},
+      {"text": "It is in src/lib.c."}]})");
+    auto r = ask(p, {"q", "--replay", "replay.json", "--json", "--profile"}, {});
+    INFO(r.err);
+    CHECK(r.exit_code == 0);
+    CHECK(r.out.find("\"answer\":\"It is in src/lib.c.\"") != std::string::npos);
+    CHECK(r.out.find("src/lib.c:1:5: function shared_helper") != std::string::npos);  // the def tool really ran
+    CHECK(r.out.find("src/main.c:3:12: reference shared_helper") != std::string::npos);  // and refs, concurrently
+    CHECK(r.err.find("non-LLM time:") != std::string::npos);
+    p.t.write("transcript.json", r.out);
+    auto again = ask(p, {"q", "--replay", "transcript.json"}, {});
+    CHECK(again.exit_code == 0);
+    CHECK(again.out.find("It is in src/lib.c.") != std::string::npos);
+    auto missing = ask(p, {"q", "--replay", "no_such_file.json"}, {});
+    CHECK(missing.exit_code == 2);
+    CHECK(missing.err.find("no_such_file.json") != std::string::npos);
 }

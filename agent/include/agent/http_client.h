@@ -49,6 +49,9 @@ struct HttpStatus {
     std::string error_body;
     // on_bytes returned false: the caller ended the transfer itself and knows why.
     bool stopped = false;
+    // The Retry-After header in milliseconds (seconds or an HTTP date
+    // converted), -1 when absent.
+    int64_t retry_after_ms = -1;
     bool ok() const noexcept { return code >= 200 && code < 300; }
 };
 

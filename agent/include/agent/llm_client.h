@@ -70,6 +70,14 @@ struct Usage {
     uint64_t output_tokens = 0;
 };
 
+// Where a turn's time went, for `idx ask --profile`: building the request
+// JSON, the whole HTTP exchange, and (inside it) parsing the stream (SSE
+// framing, event JSON, the on_text callback). transfer - parse is time spent
+// waiting on the network and the model.
+struct TurnTiming {
+    int64_t build_us = 0, transfer_us = 0, parse_us = 0;
+};
+
 struct TurnResult {
     std::string text;  // all text blocks of the reply, in order
     std::vector<ToolCall> tool_calls;
@@ -77,6 +85,7 @@ struct TurnResult {
     // stop, tool_calls, length, ... (OpenAI). May be empty (some servers).
     std::string stop_reason;
     Usage usage;
+    TurnTiming timing;
 };
 
 // The assistant message that records `result` in the conversation.
@@ -131,6 +140,21 @@ public:
 private:
     LlmConfig config_;
     HttpClient http_;
+};
+
+// ReplayClient: the model's turns from a file instead of the network, for
+// `idx ask --replay` (profiling and offline tests: the tools run for real).
+// The file is the scripted LLM server's format, also what `idx ask --json`
+// records: {"turns": [{"text": "...", "tool_calls": [{"name": "search",
+// "input": {...}}]}, ...]} (or the bare list).
+class ReplayClient final : public LlmClient {
+public:
+    static Expected<ReplayClient> load(const std::string& path);
+    Expected<TurnResult> turn(const TurnRequest& request, const StreamCallbacks& callbacks) override;
+
+private:
+    std::vector<TurnResult> turns_;
+    size_t next_ = 0;
 };
 
 }  // namespace idx::agent

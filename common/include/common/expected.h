@@ -2,6 +2,7 @@
 // exits; only main() turns an Error into a message and an exit code.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <utility>
 #include <variant>
@@ -25,6 +26,10 @@ const char* to_string(ErrorKind kind) noexcept;
 struct Error {
     ErrorKind kind = ErrorKind::kInternal;
     std::string message;  // one line, names the offending input
+    // >= 0: a transient failure (a peer's 429 or 5xx, a reset connection)
+    // that may succeed if retried after this many milliseconds (0: the peer
+    // gave no hint; use backoff). -1: retrying would fail the same way.
+    int64_t retry_after_ms = -1;
 
     static Error invalid(std::string msg) { return {ErrorKind::kInvalidArgument, std::move(msg)}; }
     static Error io(std::string msg) { return {ErrorKind::kIo, std::move(msg)}; }
