@@ -128,6 +128,13 @@ if [[ -f $IDX_DB ]]; then
     done 3< "$shared/bench/queries.tsv"
 fi
 
+# Symbols, structure, the agent's overhead, ctags recall (bench/symbols.sh).
+symbol_rows=$work/symbols.md
+: > "$symbol_rows"
+if [[ -f $IDX_DB ]]; then
+    "$here/bench/symbols.sh" "$corpus" "$work" "$runs" > "$symbol_rows"
+fi
+
 cd "$here"
 cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')
 {
@@ -149,6 +156,10 @@ cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')
         echo "| query | idx ms | rg ms | csearch ms | idx candidates | identical |"
         echo "|---|---|---|---|---|---|"
         cat "$search_rows"
+    fi
+    if [[ -s $symbol_rows ]]; then
+        echo
+        cat "$symbol_rows"
     fi
 } > "$out"
 echo "bench: wrote $out" >&2

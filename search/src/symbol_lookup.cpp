@@ -2,6 +2,9 @@
 
 #include <sys/stat.h>
 
+#include <atomic>
+#include <thread>
+
 #include <algorithm>
 #include <cmath>
 
@@ -96,43 +99,67 @@ Expected<std::vector<SymbolMatch>> SymbolLookup::references(std::string_view nam
         if (!all) return std::move(all).error();
         for (const auto& f : *all) ids.push_back(static_cast<uint32_t>(f.id));
     }
-    std::string text;
+    // The files a grammar parses (not docs or data) that pass the filter.
+    std::vector<indexer::SymbolHit> files;
     for (uint32_t id : ids) {
-        if (cancelled()) break;
         auto f = reader_.file(static_cast<int64_t>(id));
         if (!f) return std::move(f).error();
-        // Uses are looked for in the files a grammar parses (not docs or data).
         if (!*f || indexer::lang_from_name((*f)->lang) == indexer::Lang::kUnknown) continue;
         indexer::SymbolHit probe{(*f)->id, (*f)->path, (*f)->lang, {}};
         probe.tag.kind = filter.kind;  // the kind filter applies to definitions' kinds only
-        if (!filter.admits(probe)) continue;
-        if (read_whole_file(root_ + "/" + (*f)->path, text) != 0) continue;  // vanished since: no uses
-        std::vector<indexer::Tag> tags;
-        bool tags_loaded = false;
+        if (filter.admits(probe)) files.push_back(std::move(probe));
+    }
+    // Reading and scanning the files runs in parallel; the index (one
+    // connection, not thread-safe) is used before and after.
+    // Plain threads, not TBB: the lookups run in idx's small static
+    // executable, where loading libtbb would cost more than a rare lookup.
+    std::vector<std::vector<SymbolMatch>> found(files.size());
+    std::atomic<size_t> next{0};
+    auto scan = [&](std::string& text, size_t i) {
+        if (cancelled()) return;
+        if (read_whole_file(root_ + "/" + files[i].path, text) != 0) return;  // vanished since: no uses
+        uint32_t line = 1;
+        size_t counted = 0;  // newlines counted up to here
         for (size_t pos = text.find(name); pos != std::string::npos; pos = text.find(name, pos + 1)) {
             const size_t end = pos + name.size();
             if ((pos > 0 && ident_char(static_cast<unsigned char>(text[pos - 1]))) ||
                 (end < text.size() && ident_char(static_cast<unsigned char>(text[end])))) {
                 continue;
             }
-            if (!tags_loaded) {
-                auto t = reader_.file_tags((*f)->id);
-                if (t) tags = std::move(*t);
-                tags_loaded = true;
-            }
+            line += static_cast<uint32_t>(std::count(text.begin() + static_cast<long>(counted),
+                                                     text.begin() + static_cast<long>(pos), '\n'));
+            counted = pos;
             size_t line_start = 0;
-            SymbolMatch m{probe, 0, 0};
+            SymbolMatch m{files[i], 0, 0};
             m.hit.tag.name = std::string(name);
             m.hit.tag.signature = line_at(text, pos, &line_start);
-            m.hit.tag.line = static_cast<uint32_t>(std::count(text.begin(), text.begin() + static_cast<long>(pos), '\n') + 1);
+            m.hit.tag.line = m.hit.tag.start_line = m.hit.tag.end_line = line;
             m.hit.tag.col = static_cast<uint32_t>(pos - line_start + 1);
-            m.hit.tag.start_line = m.hit.tag.end_line = m.hit.tag.line;
             m.hit.tag.kind = "reference";
+            found[i].push_back(std::move(m));
+        }
+    };
+    auto worker = [&] {
+        std::string text;
+        for (size_t i = next++; i < files.size(); i = next++) scan(text, i);
+    };
+    const unsigned extra = files.size() < 16 ? 0 : std::min(std::max(1u, std::thread::hardware_concurrency()), 8u) - 1;
+    std::vector<std::thread> threads;
+    for (unsigned t = 0; t < extra; ++t) threads.emplace_back(worker);
+    worker();
+    for (auto& t : threads) t.join();
+    // Definitions are not uses; a tags.scm reference lends its kind (call, ...).
+    for (size_t i = 0; i < files.size(); ++i) {
+        if (found[i].empty()) continue;
+        auto tags = reader_.file_tags(files[i].file);
+        for (auto& m : found[i]) {
             bool is_definition = false;
-            for (const auto& t : tags) {
-                if (t.line == m.hit.tag.line && t.col == m.hit.tag.col && t.name == name) {
-                    if (t.is_definition) is_definition = true;
-                    else m.hit.tag.kind = t.kind;
+            if (tags) {
+                for (const auto& t : *tags) {
+                    if (t.line == m.hit.tag.line && t.col == m.hit.tag.col && t.name == name) {
+                        if (t.is_definition) is_definition = true;
+                        else m.hit.tag.kind = t.kind;
+                    }
                 }
             }
             if (!is_definition) out.push_back(std::move(m));
