@@ -65,7 +65,7 @@ hyperfine -N --warmup 2 --runs "$runs" --export-json "$json" --output=pipe \
     "$idx ask q --replay $here/bench/ask_replay.json -q" "$idx --version" > "$work/hyperfine.log" 2>&1
 a=$(median_ms "$json" 1)
 echo "| \`idx ask --replay\`: 2 turns, one search call (whole process) | $a | \`idx --version\` (process start) | $(median_ms "$json" 2) |"
-profile=$("$idx" ask q --replay "$here/bench/ask_replay.json" -q --profile 2>&1 >/dev/null | awk '/non-LLM time/ {print $3, $8}')
+profile=$("$idx" ask q --replay "$here/bench/ask_replay.json" -q --profile 2>&1 >/dev/null | awk '/non-LLM time/ {gsub(/[(]/, "", $8); print $3, $8}')
 echo
 echo "Non-LLM time per turn of \`idx ask\` (\`--profile\`, tools included): ${profile#* } ms (total ${profile%% *} ms for 2 turns)."
 

@@ -60,9 +60,22 @@ Expected<AskResult> run_ask(LlmClient& client, const AskOptions& options, const 
         const auto turn_start = Clock::now();
         TurnProfile prof;
         Expected<TurnResult> reply = Error{ErrorKind::kInternal, "no attempt"};
+        // A turn that already printed text is not retried: the text would
+        // be printed twice.
+        bool emitted = false;
+        StreamCallbacks stream = callbacks.stream;
+        if (callbacks.stream.on_text) {
+            stream.on_text = [&](std::string_view t) {
+                emitted = true;
+                callbacks.stream.on_text(t);
+            };
+        }
         for (int attempt = 0;; ++attempt) {
-            reply = client.turn(request, callbacks.stream);
-            if (reply || reply.error().retry_after_ms < 0 || attempt >= options.max_retries || cancelled(callbacks)) break;
+            reply = client.turn(request, stream);
+            if (reply || reply.error().retry_after_ms < 0 || attempt >= options.max_retries || cancelled(callbacks) ||
+                emitted) {
+                break;
+            }
             auto delay = std::chrono::milliseconds(reply.error().retry_after_ms);
             if (delay.count() == 0) {
                 const auto base = options.backoff_base * (int64_t{1} << std::min(attempt, 16));

@@ -104,8 +104,17 @@ Expected<SseOutcome> post_sse(HttpClient& http, const std::string& url, const st
     Expected<void> framing;
     using Clock = std::chrono::steady_clock;
     const auto us = [](Clock::duration d) { return std::chrono::duration_cast<std::chrono::microseconds>(d).count(); };
+    // A hostile or looping server could stream small deltas for as long as
+    // the turn may last: a reply's total size is capped, not only each event.
+    constexpr size_t kMaxReplyBytes = size_t{64} << 20;
+    size_t received = 0;
     const ByteSink sink = [&](std::string_view bytes) {
         const auto t0 = Clock::now();
+        received += bytes.size();
+        if (received > kMaxReplyBytes) {
+            framing = Error{ErrorKind::kCorrupt, "the model's reply is larger than 64 MiB; giving up on it"};
+            return false;
+        }
         if (out.head.size() < 256) out.head.append(bytes.substr(0, 256 - out.head.size()));
         if (auto fed = parser.feed(bytes); !fed) {
             framing = fed.error();

@@ -20,6 +20,7 @@ namespace idx::agent {
 namespace {
 
 constexpr const char* kLegacyVersion = "2025-11-25";
+constexpr size_t kMaxQueued = 256;  // tool calls waiting for a worker; more are refused
 constexpr const char* kModernVersion = "2026-07-28";
 constexpr const char* kKnownLegacy[] = {"2025-11-25", "2025-06-18", "2025-03-26", "2024-11-05"};
 constexpr const char* kVersionKey = "io.modelcontextprotocol/protocolVersion";
@@ -50,7 +51,7 @@ struct McpServer::Impl {
     int out_fd = 1;
     bool legacy = false;  // initialize arrived
     std::mutex out_mu;
-    bool out_closed = false;
+    std::atomic<bool> out_closed{false};
 
     std::mutex q_mu;
     std::condition_variable q_cv;
@@ -114,7 +115,7 @@ struct McpServer::Impl {
     }
 
     void run_call(const Call& c) {
-        if (c.progress_token) {
+        if (c.progress_token && !c.cancelled->load()) {
             send(R"({"jsonrpc":"2.0","method":"notifications/progress","params":{"progressToken":)" + *c.progress_token +
                  R"(,"progress":0,"total":1,"message":"running )" + c.tool + "\"}}");
         }
@@ -304,14 +305,21 @@ struct McpServer::Impl {
             c.progress_token = minify(token);
         }
         c.cancelled = std::make_shared<std::atomic<bool>>(false);
+        const char* refused = nullptr;
         {
             std::lock_guard lock(q_mu);
             if (active.count(id)) {
-                send_error(id, Code::kInvalidRequest, "a request with this id is still running");
-                return;
+                refused = "a request with this id is still running";
+            } else if (queue.size() >= kMaxQueued) {
+                refused = "too many tool calls waiting; retry later";
+            } else {
+                active[id] = c.cancelled;
+                queue.push_back(std::move(c));
             }
-            active[id] = c.cancelled;
-            queue.push_back(std::move(c));
+        }
+        if (refused) {
+            send_error(id, refused[0] == 'a' ? Code::kInvalidRequest : Code::kInternal, refused);
+            return;
         }
         q_cv.notify_one();
     }
@@ -366,13 +374,18 @@ int McpServer::serve(int in_fd, int out_fd) {
                 skipping = true;
             }
         }
-        std::lock_guard lock(s.out_mu);
-        if (s.out_closed) break;
+        if (s.out_closed.load()) break;
     }
     if (!skipping && line.find_first_not_of(" \t\r") != std::string::npos) s.handle_line(line);  // last line, no '\n'
     {
+        // End of input: the calls already received are answered (each
+        // within its deadline; a pipe of requests then EOF is a valid
+        // client). A closed stdout: nobody reads answers, so they stop now.
         std::lock_guard lock(s.q_mu);
         s.stopping = true;
+        if (s.out_closed.load()) {
+            for (auto& [id, flag] : s.active) flag->store(true);
+        }
     }
     s.q_cv.notify_all();
     for (auto& t : s.workers) t.join();

@@ -38,8 +38,12 @@ Expected<ReplayClient> ReplayClient::load(const std::string& path) {
                 tc.name = std::string(sv);
                 tc.id = call["id"].get(sv) ? "replay_" + std::to_string(n) + "_" + std::to_string(i) : std::string(sv);
                 simdjson::dom::element input;
-                tc.arguments_json = call["input"].get(input) ? "{}" : simdjson::minify(input);
-                if (!input.is_object() && tc.arguments_json != "{}") tc.arguments_error = "the arguments are not a JSON object";
+                if (call["input"].get(input)) {
+                    tc.arguments_json = "{}";  // no input given: no arguments
+                } else {
+                    tc.arguments_json = simdjson::minify(input);
+                    if (!input.is_object()) tc.arguments_error = "the arguments are not a JSON object";
+                }
                 r.tool_calls.push_back(std::move(tc));
                 ++i;
             }

@@ -31,9 +31,9 @@ void ResultPage::set_empty_reason(std::string code, std::string detail) {
 ToolOutput ResultPage::finish() const {
     const uint64_t returned = texts_.size();
     const bool truncated = !truncated_by_.empty() || (offset_ + returned < total_ && returned > 0);
-    const uint64_t next = offset_ + returned;
+    const uint64_t next = offset_ + returned + offset_base_;
     JsonWriter j;
-    j.begin_object().field("total", total_).field("offset", offset_).field("returned", returned);
+    j.begin_object().field("total", total_).field("offset", offset_ + offset_base_).field("returned", returned);
     j.field("truncated", truncated);
     if (truncated) j.field("next_offset", next).field("truncated_by", truncated_by_.empty() ? "head_limit" : truncated_by_);
     j.field("complete", incomplete_.empty());
@@ -62,7 +62,8 @@ ToolOutput ResultPage::finish() const {
                             : "no results: " + (empty_code_.empty() ? std::string("no_match") : empty_code_) +
                                   (empty_detail_.empty() ? "" : " (" + empty_detail_ + ")");
     } else if (truncated) {
-        footer = "showing " + std::to_string(offset_ + 1) + "-" + std::to_string(next) + " of " + std::to_string(total_) +
+        footer = "showing " + std::to_string(offset_ + 1) + "-" + std::to_string(offset_ + returned) + " of " +
+                 std::to_string(total_) +
                  (incomplete_.empty() ? "" : "+") + " (truncated by " +
                  (truncated_by_.empty() ? std::string("head_limit") : truncated_by_) +
                  "); call again with offset=" + std::to_string(next) + " for more";

@@ -30,6 +30,9 @@ public:
     void note(std::string text) { notes_.push_back(std::move(text)); }
     // A line printed before the items (e.g. a file's path for `read`).
     void header(std::string text) { header_ = std::move(text); }
+    // Offsets the caller passes are 1-based (read's line numbers): the
+    // offset to continue from is reported one higher.
+    void one_based_offsets() { offset_base_ = 1; }
 
     uint64_t total() const { return total_; }
     ToolOutput finish() const;
@@ -38,7 +41,7 @@ private:
     uint64_t offset_;
     std::optional<uint64_t> head_limit_;
     size_t budget_bytes_, used_bytes_ = 0;
-    uint64_t total_ = 0;
+    uint64_t total_ = 0, offset_base_ = 0;
     std::vector<std::string> texts_, jsons_;
     std::string truncated_by_, incomplete_, empty_code_, empty_detail_, header_;
     std::vector<std::string> notes_;

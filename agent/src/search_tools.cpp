@@ -81,7 +81,12 @@ public:
         uint64_t matched = 0;
         for (const auto& l : m.lines) matched += l.is_match ? 1 : 0;
         lines_ += matched;
-        if (stored_ > kMaxStoredLines) m.lines.clear();  // counted above; too many to keep
+        // Counted above; beyond the cap the lines are not kept.
+        const uint64_t room = stored_ >= kMaxStoredLines ? 0 : kMaxStoredLines - stored_;
+        if (m.lines.size() > room) {
+            m.lines.resize(room);
+            dropped_ = true;
+        }
         stored_ += m.lines.size();
         counts_.push_back(matched);
         files_.push_back(std::move(m));
@@ -94,6 +99,7 @@ public:
     std::vector<uint64_t> counts_;
     std::vector<std::string> errors_;
     uint64_t lines_ = 0, stored_ = 0;
+    bool dropped_ = false;  // some matched lines were counted but not kept
 
 private:
     std::mutex mu_;
@@ -156,7 +162,6 @@ Expected<ToolOutput> run_search(const ToolArgs& args, const CallContext& ctx) {
             j.begin_object().field("path", f.path).field("count", sink.counts_[i]).end_object();
             page.add(f.path + ":" + std::to_string(sink.counts_[i]), j.take());
         } else {
-            if (f.lines.empty() && sink.counts_[i] > 0) page.count(sink.counts_[i]);  // not kept (too many)
             for (const auto& l : f.lines) {
                 const std::string text = cut(l.text);
                 JsonWriter j;
@@ -168,7 +173,17 @@ Expected<ToolOutput> run_search(const ToolArgs& args, const CallContext& ctx) {
             }
         }
     }
-    if (sink.stored_ > kMaxStoredLines) page.note("over " + std::to_string(kMaxStoredLines) + " lines matched: narrow the pattern or path to page through all");
+    if (m == "content" && sink.dropped_) {
+        // Counted after the kept lines, so that offsets stay stable; those
+        // lines cannot be paged to.
+        uint64_t kept_matches = 0;
+        for (const auto& f : sink.files_) {
+            for (const auto& l : f.lines) kept_matches += l.is_match ? 1 : 0;
+        }
+        page.count(sink.lines_ - kept_matches);
+        page.note("over " + std::to_string(kMaxStoredLines) + " lines matched; only those can be paged through: narrow "
+                  "the pattern or path");
+    }
     std::optional<indexer::IndexedFile> named;  // a single path the index knows
     if (walk->paths.size() == 1) named = ranks.file(walk->paths[0]);
     if (named && !named->skip.empty()) {
@@ -247,6 +262,7 @@ Expected<ToolOutput> run_read(const ToolArgs& args, const CallContext& ctx) {
     // Lines are the items: the page's offset is the number of lines skipped.
     ResultPage page(start - 1, static_cast<uint64_t>(limit->value_or(2000)), ctx.token_budget);
     page.header(file + ":");
+    page.one_based_offsets();
     uint64_t number = 0;
     size_t pos = 0;
     while (pos < text.size()) {

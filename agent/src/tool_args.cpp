@@ -50,7 +50,7 @@ Expected<std::optional<int64_t>> ToolArgs::integer(std::string_view key, int64_t
     int64_t v = 0;
     double d = 0;
     if (!e.get(v)) {
-    } else if (!e.get(d) && d == static_cast<double>(static_cast<int64_t>(d))) {
+    } else if (!e.get(d) && d >= -9.2e18 && d <= 9.2e18 && d == static_cast<double>(static_cast<int64_t>(d))) {
         v = static_cast<int64_t>(d);  // 5.0 from a model is 5
     } else {
         return bad(key, "must be an integer");

@@ -5,6 +5,7 @@
 #include <cerrno>
 #include <climits>
 #include <cstdlib>
+#include <cstring>
 #include <vector>
 
 namespace idx::agent {
@@ -56,6 +57,9 @@ Expected<std::string> Workspace::resolve(const std::string& path) const {
         char real_root[PATH_MAX];
         const std::string r = ::realpath(root.c_str(), real_root) ? real_root : root;
         if (!inside(real, r)) return Error{ErrorKind::kPermission, path + ": leads outside the project (" + root + ")"};
+    } else if (errno != ENOENT) {
+        // Unresolvable (a loop, a target too long): it might lead anywhere.
+        return Error{ErrorKind::kPermission, path + ": cannot be resolved inside the project: " + std::strerror(errno)};
     }
     if (abs == cwd) return std::string();
     if (inside(abs, cwd)) return abs.substr(cwd == "/" ? 1 : cwd.size() + 1);

@@ -132,7 +132,7 @@ TEST_CASE("idx ask gives up on a hanging server at its overall timeout") {
 TEST_CASE("idx ask recovers from a truncated stream, and tells the model about unknown tools and malformed arguments") {
     Project p;
     ScriptedServer llm(R"([
-      {"text": "partial answer that gets cut", "fault": "truncated"},
+      {"tool_calls": [{"name": "status", "input": {"check": false}}], "fault": "truncated"},
       {"fault": "unknown_tool"},
       {"fault": "bad_json_args", "tool_calls": [{"name": "search"}]},
       {"text": "final answer"}
@@ -145,6 +145,13 @@ TEST_CASE("idx ask recovers from a truncated stream, and tells the model about u
     REQUIRE(log.size() == 4);
     CHECK(log[2].find("unknown tool: no_such_tool") != std::string::npos);  // sent back as a tool error
     CHECK(log[3].find("was not run") != std::string::npos);                 // the malformed arguments
+
+    // A stream cut after text was printed is not retried (the text would
+    // repeat): one clear error instead.
+    ScriptedServer cut(R"([{"text": "some words that get cut off", "fault": "truncated"}, {"text": "never"}])");
+    auto c = ask(p, {"q"}, {"ANTHROPIC_API_KEY=k", "ANTHROPIC_BASE_URL=" + cut.url()});
+    CHECK(c.exit_code == 2);
+    CHECK(c.out.find("never") == std::string::npos);
 }
 
 TEST_CASE("idx ask --replay runs the tools for real without a network, and --json records a replayable transcript") {
@@ -164,6 +171,10 @@ TEST_CASE("idx ask --replay runs the tools for real without a network, and --jso
     auto again = ask(p, {"q", "--replay", "transcript.json"}, {});
     CHECK(again.exit_code == 0);
     CHECK(again.out.find("It is in src/lib.c.") != std::string::npos);
+    // A tool call without input, and one whose input is not an object.
+    p.t.write("odd.json", R"([{"tool_calls": [{"name": "status"}, {"name": "def", "input": "x"}]}, {"text": "ok"}])");
+    auto odd = ask(p, {"q", "--replay", "odd.json"}, {});
+    CHECK(odd.exit_code == 0);
     auto missing = ask(p, {"q", "--replay", "no_such_file.json"}, {});
     CHECK(missing.exit_code == 2);
     CHECK(missing.err.find("no_such_file.json") != std::string::npos);

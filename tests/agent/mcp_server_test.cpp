@@ -180,6 +180,8 @@ TEST_CASE("idx mcp maps bad input to JSON-RPC errors and keeps serving") {
         {R"({"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"search","arguments":{"pattern":7}}})", -32602},
         {R"({"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"read","arguments":{"path":"x","limit":-5}}})", -32602},
         {R"({"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"def","arguments":{"name":"x","bogus":1}}})", -32602},
+        {R"({"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"read","arguments":{"path":"x","offset":1e300}}})", -32602},
+        {R"({"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"search","arguments":{"pattern":"x","head_limit":18446744073709551615}}})", -32602},
     };
     for (const auto& c : cases) {
         s.send(c.line);
@@ -198,6 +200,16 @@ TEST_CASE("idx mcp maps bad input to JSON-RPC errors and keeps serving") {
     s.expect(outside);
     CHECK(outside.flag("/result/isError"));
     CHECK(outside.str("/result/content/0/text").find("outside the project") != std::string::npos);
+    s.t.symlink("/etc/passwd", "escape");
+    for (const char* escape : {"../../../../etc/passwd", "src/../../etc/passwd", "escape"}) {
+        s.send(std::string(R"({"jsonrpc":"2.0","id":12,"method":"tools/call","params":{"name":"read","arguments":{"path":")") +
+               escape + "\"}}}");
+        Reply r;
+        s.expect(r);
+        INFO(escape);
+        CHECK(r.flag("/result/isError"));
+        CHECK(r.str("/result/content/0/text").find("root:") == std::string::npos);
+    }
     // An oversized line is refused and skipped; the next request is served.
     s.send(std::string(5 << 20, 'x'));
     Reply big;
@@ -239,7 +251,7 @@ TEST_CASE("results state totals, truncation with the offset to continue, and why
     Reply read;
     s.expect(read);
     CHECK(read.str("/result/content/0/text").find("     2\tint main(void)\n     3\t{\n") != std::string::npos);
-    CHECK(read.num("/result/structuredContent/next_offset") == 3);
+    CHECK(read.num("/result/structuredContent/next_offset") == 4);  // read's offsets are line numbers
 }
 
 TEST_CASE("a cancelled call gets no response and its work stops; a deadline ends a call with an incomplete result") {
