@@ -31,6 +31,12 @@ constexpr const char* kScript = R"([
   {"text": "shared_helper is defined in src/lib.c at line 1."}
 ])";
 
+// The settings that point idx ask at `llm` as `provider` speaks it.
+std::vector<std::string> provider_env(const std::string& provider, const ScriptedServer& llm) {
+    if (provider == "anthropic") return {"ANTHROPIC_API_KEY=k", "ANTHROPIC_BASE_URL=" + llm.url()};
+    return {"OPENAI_API_KEY=k", "OPENAI_BASE_URL=" + llm.url() + "/v1"};
+}
+
 // Runs idx ask with exactly the LLM settings in `env`: the caller's own keys
 // never leak in.
 idx::test::ProcessResult ask(const Project& p, std::vector<std::string> args, const std::vector<std::string>& env) {
@@ -119,14 +125,39 @@ TEST_CASE("idx ask retries a 429 after the server's retry-after, and an overload
     CHECK(o.out.find("ok") != std::string::npos);
 }
 
-TEST_CASE("idx ask gives up on a hanging server at its overall timeout") {
+TEST_CASE("idx ask gives up on a hanging server at its overall timeout, with either provider") {
     Project p;
-    ScriptedServer llm(R"([{"fault": "hang", "hang_ms": 60000}])");
-    const auto t0 = std::chrono::steady_clock::now();
-    auto r = ask(p, {"q", "--timeout", "2"}, {"ANTHROPIC_API_KEY=k", "ANTHROPIC_BASE_URL=" + llm.url()});
-    CHECK(std::chrono::steady_clock::now() - t0 < std::chrono::seconds(10));
-    CHECK(r.exit_code == 2);
-    CHECK(r.err.find("timed out") != std::string::npos);
+    for (const char* provider : {"anthropic", "openai"}) {
+        ScriptedServer llm(R"([{"fault": "hang", "hang_ms": 60000}])");
+        const auto t0 = std::chrono::steady_clock::now();
+        auto r = ask(p, {"q", "--timeout", "2", "--provider", provider}, provider_env(provider, llm));
+        INFO(provider << ": " << r.err);
+        CHECK(std::chrono::steady_clock::now() - t0 < std::chrono::seconds(10));
+        CHECK(r.exit_code == 2);
+        CHECK(r.err.find("timed out") != std::string::npos);
+    }
+}
+
+TEST_CASE("idx ask handles every fault the same way with either provider") {
+    Project p;
+    for (const char* provider : {"anthropic", "openai"}) {
+        INFO(provider);
+        ScriptedServer llm(R"([
+          {"fault": "http_429", "times": 1, "retry_after": "0"},
+          {"fault": "http_500", "times": 1, "retry_after": "0"},
+          {"tool_calls": [{"name": "status", "input": {"check": false}}], "fault": "truncated"},
+          {"fault": "unknown_tool"},
+          {"fault": "bad_json_args", "tool_calls": [{"name": "search"}]},
+          {"text": "final answer"}
+        ])");
+        auto r = ask(p, {"q", "--provider", provider}, provider_env(provider, llm));
+        INFO(r.err);
+        CHECK(r.exit_code == 0);
+        CHECK(r.out.find("final answer") != std::string::npos);
+        const auto log = llm.log_lines();
+        CHECK(log.size() == 6);
+        CHECK(r.err.find("[retry 1") != std::string::npos);
+    }
 }
 
 TEST_CASE("idx ask recovers from a truncated stream, and tells the model about unknown tools and malformed arguments") {

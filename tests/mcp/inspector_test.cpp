@@ -69,3 +69,33 @@ TEST_CASE("the MCP Inspector sees a failing tool as a tool error") {
     auto unknown = p.inspect({"--method", "tools/call", "--tool-name", "no_such_tool"});
     CHECK(unknown.exit_code != 0);
 }
+
+TEST_CASE("the MCP Inspector calls every tool idx serves") {
+    Project p;
+    struct Call {
+        std::vector<std::string> args;
+        std::string expect;
+    };
+    const std::vector<Call> calls = {
+        {{"--tool-name", "search", "--tool-arg", "pattern=shared_helper", "output_mode=content"}, "src/lib.c:1:"},
+        {{"--tool-name", "files", "--tool-arg", "glob=*.c"}, "src/main.c"},
+        {{"--tool-name", "read", "--tool-arg", "path=src/lib.c"}, "return x * 2;"},
+        {{"--tool-name", "def", "--tool-arg", "name=shared_helper"}, "function shared_helper"},
+        {{"--tool-name", "refs", "--tool-arg", "name=shared_helper"}, "src/main.c:3:12"},
+        {{"--tool-name", "sym", "--tool-arg", "query=shrdhlp"}, "shared_helper"},
+        {{"--tool-name", "outline", "--tool-arg", "path=src/lib.c"}, "function shared_helper"},
+        {{"--tool-name", "map", "--tool-arg", "tokens=500"}, "src/lib.c"},
+        {{"--tool-name", "query", "--tool-args-json",
+          R"J({"query": "(call_expression function: (identifier) @f)", "lang": "c"})J"},
+         "@f shared_helper"},
+        {{"--tool-name", "status", "--tool-arg", "check=false"}, "files"},
+    };
+    for (const auto& c : calls) {
+        std::vector<std::string> args{"--method", "tools/call"};
+        args.insert(args.end(), c.args.begin(), c.args.end());
+        auto r = p.inspect(args);
+        INFO(c.args[1] << ": " << r.err << r.out);
+        CHECK(r.exit_code == 0);
+        CHECK(r.out.find(c.expect) != std::string::npos);
+    }
+}

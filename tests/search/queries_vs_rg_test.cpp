@@ -20,7 +20,7 @@ const std::vector<std::vector<std::string>> kQueries = {
     {"\\d{3,}"}, {"return\\s+-E[A-Z]+;"}, {"[[:upper:]]{3}_"}, {"(?i)static"}, {"x{2,3}y"}, {"\\t"}, {"\\w+\\(\\)"},
     {"-v", "e"}, {"^$"}, {"lock.*unlock"}, {"\\bint\\b.*\\bchar\\b"}, {"-S", "Lock"}, {"-S", "lock"}, {"(a|b)*c"},
     {"[^a-z ]{5}"}, {"sizeof\\((struct )?\\w+\\)"}, {"-e", "foo", "-e", "bar"}, {"irq\\w*save"}, {"τ"},
-    {"-w", "u8|u16"}, {"-c", "cpu"}, {"-l", "probe"}, {"-i", "-w", "CPU"}, {"kmalloc\\(sizeof\\(\\*\\w+\\), GFP_\\w+\\)"},
+    {""}, {"-w", "u8|u16"}, {"-c", "cpu"}, {"-l", "probe"}, {"-i", "-w", "CPU"}, {"kmalloc\\(sizeof\\(\\*\\w+\\), GFP_\\w+\\)"},
 };
 
 void generate(const TempTree& t, unsigned seed) {
@@ -61,13 +61,13 @@ void compare_all(const TempTree& t) {
 
 }  // namespace
 
-TEST_CASE("forty queries print byte for byte what rg prints, without an index") {
+TEST_CASE("the bench queries and our own print byte for byte what rg prints, without an index") {
     TempTree t;
     generate(t, 1);
     compare_all(t);
 }
 
-TEST_CASE("forty queries print byte for byte what rg prints, with an index and after changes") {
+TEST_CASE("the bench queries and our own print byte for byte what rg prints, with an index and after changes") {
     TempTree t;
     generate(t, 2);
     auto r = idx::test::run_process({IDX_BINARY, "index", "--no-symbols"}, t.root(), {}, {"IDX_DB"});
