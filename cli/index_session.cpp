@@ -2,6 +2,8 @@
 
 #include <unistd.h>
 
+#include "common/lexical_path.h"
+
 #include <climits>
 #include <cstdlib>
 
@@ -9,30 +11,6 @@
 #include "indexer/index_schema.h"
 
 namespace idx::cli {
-namespace {
-
-// Lexically normalises an absolute path: drops ".", "..", and repeated '/'.
-std::string normalise(const std::string& abs) {
-    std::vector<std::string> parts;
-    size_t i = 0;
-    while (i <= abs.size()) {
-        size_t j = abs.find('/', i);
-        if (j == std::string::npos) j = abs.size();
-        std::string part = abs.substr(i, j - i);
-        if (part == "..") {
-            if (!parts.empty()) parts.pop_back();
-        } else if (!part.empty() && part != ".") {
-            parts.push_back(part);
-        }
-        i = j + 1;
-    }
-    std::string out;
-    for (const auto& p : parts) out += "/" + p;
-    return out.empty() ? "/" : out;
-}
-
-}  // namespace
-
 Expected<IndexSession> IndexSession::open() {
     char cwd[PATH_MAX];
     if (::getcwd(cwd, sizeof cwd) == nullptr) return Error::from_errno(errno, "getcwd");
@@ -60,7 +38,7 @@ Expected<IndexSession> IndexSession::open() {
 }
 
 std::optional<std::string> IndexSession::to_root_relative(const std::string& user_path) const {
-    const std::string abs = normalise(user_path.empty() || user_path[0] != '/' ? cwd_ + "/" + user_path : user_path);
+    const std::string abs = normalise_absolute(user_path.empty() || user_path[0] != '/' ? cwd_ + "/" + user_path : user_path);
     if (abs == root_) return std::string();
     const std::string r = root_ == "/" ? "" : root_;
     if (abs.compare(0, r.size() + 1, r + "/") != 0) return std::nullopt;

@@ -2,6 +2,8 @@
 
 #include <unistd.h>
 
+#include "common/lexical_path.h"
+
 #include <cerrno>
 #include <climits>
 #include <cstdlib>
@@ -10,26 +12,6 @@
 
 namespace idx::agent {
 namespace {
-
-// "a/./b/../c" -> "a/c"; ".." past the start is kept (then refused).
-std::string normalise(const std::string& abs) {
-    std::vector<std::string> parts;
-    size_t i = 0;
-    while (i <= abs.size()) {
-        size_t j = abs.find('/', i);
-        if (j == std::string::npos) j = abs.size();
-        std::string part = abs.substr(i, j - i);
-        if (part == "..") {
-            if (!parts.empty()) parts.pop_back();
-        } else if (!part.empty() && part != ".") {
-            parts.push_back(part);
-        }
-        i = j + 1;
-    }
-    std::string out;
-    for (const auto& p : parts) out += "/" + p;
-    return out.empty() ? "/" : out;
-}
 
 bool inside(const std::string& abs, const std::string& root) {
     return abs == root || root == "/" || abs.compare(0, root.size() + 1, root + "/") == 0;
@@ -49,7 +31,7 @@ Expected<Workspace> Workspace::current() {
 
 Expected<std::string> Workspace::resolve(const std::string& path) const {
     if (path.find('\0') != std::string::npos) return Error::invalid("path holds a NUL byte");
-    const std::string abs = normalise(!path.empty() && path[0] == '/' ? path : cwd + "/" + path);
+    const std::string abs = normalise_absolute(!path.empty() && path[0] == '/' ? path : cwd + "/" + path);
     if (!inside(abs, root)) return Error{ErrorKind::kPermission, path + ": outside the project (" + root + ")"};
     // A symlink inside may point outside: check where it really leads.
     char real[PATH_MAX];
@@ -67,7 +49,7 @@ Expected<std::string> Workspace::resolve(const std::string& path) const {
 }
 
 std::string Workspace::root_relative(const std::string& p) const {
-    const std::string abs = normalise(!p.empty() && p[0] == '/' ? p : cwd + "/" + p);
+    const std::string abs = normalise_absolute(!p.empty() && p[0] == '/' ? p : cwd + "/" + p);
     if (abs == root) return "";
     return abs.substr(root == "/" ? 1 : root.size() + 1);
 }

@@ -15,29 +15,10 @@
 #include "indexer/identifier_scan.h"
 #include "indexer/index_schema.h"
 #include "indexer/symbol_codec.h"
+#include "varint.h"
 
 namespace idx::indexer {
 namespace {
-
-void put_varint(std::string& out, uint64_t v) {
-    while (v >= 0x80) {
-        out.push_back(static_cast<char>(v | 0x80));
-        v >>= 7;
-    }
-    out.push_back(static_cast<char>(v));
-}
-
-bool get_varint(std::string_view& in, uint64_t& v) {
-    v = 0;
-    for (int shift = 0; shift < 64; shift += 7) {
-        if (in.empty()) return false;
-        const auto b = static_cast<unsigned char>(in.front());
-        in.remove_prefix(1);
-        v |= static_cast<uint64_t>(b & 0x7f) << shift;
-        if (!(b & 0x80)) return true;
-    }
-    return false;
-}
 
 using Definers = std::unordered_map<int64_t, std::vector<int64_t>>;
 

@@ -2,17 +2,10 @@
 
 #include <xxhash.h>
 #include "indexer/zstd_blob.h"
+#include "varint.h"
 
 namespace idx::indexer {
 namespace {
-
-void put_varint(std::string& out, uint64_t v) {
-    while (v >= 0x80) {
-        out.push_back(static_cast<char>(v | 0x80));
-        v >>= 7;
-    }
-    out.push_back(static_cast<char>(v));
-}
 
 void put_string(std::string& out, std::string_view s) {
     put_varint(out, s.size());
@@ -23,14 +16,11 @@ class Reader {
 public:
     explicit Reader(std::string_view s) : s_(s) {}
     bool varint(uint64_t& v) {
-        v = 0;
-        for (int shift = 0; shift < 64; shift += 7) {
-            if (pos_ >= s_.size()) return false;
-            const auto b = static_cast<uint8_t>(s_[pos_++]);
-            v |= static_cast<uint64_t>(b & 0x7f) << shift;
-            if (!(b & 0x80)) return true;
-        }
-        return false;
+        std::string_view rest = s_.substr(pos_);
+        const size_t before = rest.size();
+        const bool ok = get_varint(rest, v);
+        pos_ += before - rest.size();
+        return ok;
     }
     bool u32(uint32_t& v) {
         uint64_t x = 0;

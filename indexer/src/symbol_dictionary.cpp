@@ -8,6 +8,7 @@
 #include "common/unique_handle.h"
 #include "indexer/symbol_codec.h"
 #include "indexer/symbol_match.h"
+#include "varint.h"
 
 namespace idx::indexer {
 namespace {
@@ -48,25 +49,6 @@ Expected<void> collect_definition_names(Db& db, const std::vector<int64_t>* file
 // a copy (zstd spent more time building its tables than decoding a chunk).
 // Per name: varint bytes shared with the previous name, varint suffix
 // length, suffix.
-void put_varint(std::string& out, uint64_t v) {
-    while (v >= 0x80) {
-        out.push_back(static_cast<char>(v | 0x80));
-        v >>= 7;
-    }
-    out.push_back(static_cast<char>(v));
-}
-
-bool get_varint(std::string_view& in, uint64_t& v) {
-    v = 0;
-    for (int shift = 0; shift < 64 && !in.empty(); shift += 7) {
-        const auto b = static_cast<unsigned char>(in.front());
-        in.remove_prefix(1);
-        v |= static_cast<uint64_t>(b & 0x7f) << shift;
-        if (!(b & 0x80)) return true;
-    }
-    return false;
-}
-
 void put_front_coded(std::string& out, std::string_view prev, std::string_view name) {
     size_t shared = 0;
     while (shared < prev.size() && shared < name.size() && prev[shared] == name[shared]) ++shared;
