@@ -108,6 +108,8 @@ public:
         return std::nullopt;
     }
 
+    pid_t pid() const { return pid_; }
+
     // CPU time (user + system) the child has used, in clock ticks.
     long cpu_ticks() const {
         FILE* f = std::fopen(("/proc/" + std::to_string(pid_) + "/stat").c_str(), "r");
