@@ -53,7 +53,7 @@ bool IndexFilter::should_search(const indexer::FileEntry& e) const {
         shown.substr(0, 3) == "../") {
         return true;  // outside what the index can name: read it
     }
-    auto it = files_.find(prefix_ + std::string(shown));
+    auto it = prefix_.empty() ? files_.find(shown) : files_.find(prefix_ + std::string(shown));
     if (it == files_.end()) return true;  // new since the index
     const Known& k = it->second;
     if (k.size != static_cast<int64_t>(e.size) || k.mtime_ns != e.mtime_ns || k.inode != static_cast<int64_t>(e.inode)) {

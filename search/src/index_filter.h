@@ -10,6 +10,8 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <functional>
+#include <string_view>
 #include <unordered_map>
 
 #include "common/expected.h"
@@ -42,7 +44,13 @@ private:
         bool candidate;
     };
     std::string db_path_, prefix_;  // prefix_: the cwd relative to the index root ("" or "dir/")
-    std::unordered_map<std::string, Known> files_;
+    // Looked up with the walker's paths as string_views: no allocation per
+    // walked file (78,000 on the kernel).
+    struct PathHash {
+        using is_transparent = void;
+        size_t operator()(std::string_view s) const noexcept { return std::hash<std::string_view>{}(s); }
+    };
+    std::unordered_map<std::string, Known, PathHash, std::equal_to<>> files_;
     TrigramQuery plan_;
     uint64_t candidates_ = 0;
 };
