@@ -8,7 +8,6 @@
 #include <cstdlib>
 
 #include "indexer/index_locator.h"
-#include "indexer/index_schema.h"
 
 namespace idx::cli {
 Expected<IndexSession> IndexSession::open() {
@@ -22,8 +21,7 @@ Expected<IndexSession> IndexSession::open() {
     if (!reader) return std::move(reader).error();
     IndexSession s(std::move(*reader));
     s.db_path_ = where->db_path;
-    auto root = indexer::read_meta(s.reader_.db(), "root");
-    s.root_ = root && !root->empty() ? *root : where->root;
+    s.root_ = where->root;
     s.cwd_ = cwd;
     const std::string r = s.root_ == "/" ? "" : s.root_;
     if (s.cwd_ == s.root_) {

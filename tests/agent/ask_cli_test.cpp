@@ -8,6 +8,7 @@
 #include <string>
 
 #include "tests/support/process.h"
+#include "tests/support/sample_project.h"
 #include "tests/support/scripted_server.h"
 #include "tests/support/temp_tree.h"
 
@@ -17,14 +18,7 @@ using idx::test::TempTree;
 
 namespace {
 
-struct Project {
-    TempTree t;
-    Project() {
-        t.write("src/lib.c", "int shared_helper(int x)\n{\n    return x * 2;\n}\n");
-        t.write("src/main.c", "int main(void)\n{\n    return shared_helper(21);\n}\n");
-        REQUIRE(run_process({IDX_BINARY, "index"}, t.root(), {}, {"IDX_DB"}).exit_code == 0);
-    }
-};
+using Project = idx::test::SampleProject;
 
 constexpr const char* kScript = R"([
   {"text": "Let me look it up.", "tool_calls": [{"name": "def", "input": {"name": "shared_helper"}}]},
@@ -209,4 +203,17 @@ TEST_CASE("idx ask --replay runs the tools for real without a network, and --jso
     auto missing = ask(p, {"q", "--replay", "no_such_file.json"}, {});
     CHECK(missing.exit_code == 2);
     CHECK(missing.err.find("no_such_file.json") != std::string::npos);
+}
+
+TEST_CASE("with $IDX_DB, the tools run from a subfolder map paths to the tree the index was built from") {
+    TempTree t;
+    TempTree elsewhere;  // the index lives outside the tree
+    t.write("lib/util.c", "int helper_fn(int x)\n{\n    return x + 1;\n}\n");
+    const std::string db = "IDX_DB=" + elsewhere.path("project.db");
+    REQUIRE(run_process({IDX_BINARY, "index"}, t.root(), {db}).exit_code == 0);
+    t.write("lib/replay.json", R"([{"tool_calls": [{"name": "outline", "input": {"path": "util.c"}}]}, {"text": "ok"}])");
+    auto r = run_process({IDX_BINARY, "ask", "q", "--replay", "replay.json", "--json"}, t.path("lib"), {db});
+    INFO(r.err);
+    CHECK(r.exit_code == 0);
+    CHECK(r.out.find("function helper_fn") != std::string::npos);
 }

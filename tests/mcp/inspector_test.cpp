@@ -7,6 +7,7 @@
 #include <string>
 
 #include "tests/support/process.h"
+#include "tests/support/sample_project.h"
 #include "tests/support/temp_tree.h"
 
 using idx::test::run_process;
@@ -16,13 +17,7 @@ namespace {
 
 const std::string kInspector = std::string(IDX_SOURCE_DIR) + "/tests/mcp/node_modules/.bin/mcp-inspector";
 
-struct Project {
-    TempTree t;
-    Project() {
-        t.write("src/lib.c", "int shared_helper(int x)\n{\n    return x * 2;\n}\n");
-        t.write("src/main.c", "int main(void)\n{\n    return shared_helper(21);\n}\n");
-        REQUIRE(run_process({IDX_BINARY, "index"}, t.root(), {}, {"IDX_DB"}).exit_code == 0);
-    }
+struct Project : idx::test::SampleProject {
     idx::test::ProcessResult inspect(std::vector<std::string> args) const {
         std::vector<std::string> argv{kInspector, "--cli", IDX_BINARY, "mcp"};
         argv.insert(argv.end(), args.begin(), args.end());

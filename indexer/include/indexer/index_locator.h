@@ -17,7 +17,8 @@ struct IndexLocation {
 IndexLocation location_for_root(const std::string& root);
 
 // The index covering `dir` (absolute): $IDX_DB, else the nearest
-// `.idx/index.db` at or above `dir`. nullopt when there is none.
+// `.idx/index.db` at or above `dir`. nullopt when there is none. With
+// $IDX_DB, the root is the tree that index was built from (its meta root).
 std::optional<IndexLocation> find_index(const std::string& dir);
 
 }  // namespace idx::indexer
