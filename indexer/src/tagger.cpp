@@ -198,6 +198,15 @@ Expected<TagOutcome> Tagger::tag(Lang lang, std::string_view src, std::vector<Ta
         t.start_col = sp.column + 1;
         t.end_line = ep.row + 1;
         t.end_col = ep.column + 1;
+        if (ep.column == 0 && ep.row > sp.row) {
+            // The node ends with its line's newline (a #define): it ends on
+            // that line, just before the newline, not at the next line's start.
+            const uint32_t end = ts_node_end_byte(extent);
+            const std::string_view before = src.substr(0, end > 0 ? end - 1 : 0);
+            const size_t line_start = before.rfind('\n') == std::string_view::npos ? 0 : before.rfind('\n') + 1;
+            t.end_line = ep.row;
+            t.end_col = static_cast<uint32_t>(before.size() - line_start) + 1;
+        }
         t.signature = signature_at(src, r.name_start);
         out.push_back(std::move(t));
     }

@@ -68,6 +68,15 @@ TEST_CASE("C functions span their bodies, prototypes are told apart, macros are 
     REQUIRE(find(tags, "point", true) != nullptr);
 }
 
+TEST_CASE("a one-line #define ends on its own line, before the newline") {
+    auto tags = tags_of(Lang::kC, "#define ONE 1\n#define TWO 2\n");
+    const Tag* one = find(tags, "ONE", true);
+    REQUIRE(one != nullptr);
+    CHECK(one->start_line == 1);
+    CHECK(one->end_line == 1);
+    CHECK(one->end_col == 14);  // exclusive: just past "#define ONE 1"
+}
+
 TEST_CASE("C++ classes and methods") {
     expect_def(Lang::kCpp, "namespace n {\nclass Widget {\n public:\n  void draw();\n};\n}\n", "Widget", "class", 2);
     expect_def(Lang::kCpp, "void Widget::draw() {\n  paint();\n}\n", "draw", "method", 1);
