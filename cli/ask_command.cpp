@@ -19,6 +19,7 @@
 #include "agent/ask_loop.h"
 #include "agent/llm_client.h"
 #include "agent/tool_set.h"
+#include "parse_args.h"
 #include "common/json_writer.h"
 
 namespace {
@@ -127,14 +128,7 @@ extern "C" __attribute__((visibility("default"))) int idx_ask_main(int argc, cha
     ask->add_option("--replay", replay, "Take the model's turns from FILE instead of an LLM (no network); the tools "
                                         "run for real");
     app.require_subcommand(1, 1);
-    try {
-        app.parse(argc, argv);
-    } catch (const CLI::CallForHelp& e) {
-        return app.exit(e);
-    } catch (const CLI::ParseError& e) {
-        std::fprintf(stderr, "idx: error: %s\n", e.what());
-        return 2;
-    }
+    if (auto done = idx::cli::parse_args(app, argc, argv)) return *done;
     if (question.find_first_not_of(" \t\r\n") == std::string::npos) {
         std::fprintf(stderr, "idx ask: the question is empty\n");
         return 2;

@@ -8,6 +8,7 @@
 #include <CLI/CLI.hpp>
 
 #include "chosen_subcommand.h"
+#include "parse_args.h"
 #include "files_command.h"
 #include "index_command.h"
 #include "map_command.h"
@@ -53,18 +54,7 @@ extern "C" __attribute__((visibility("default"))) int idx_cli_main(int argc, cha
     // Listed for --help; `idx ask` itself runs from libidx_ask.so.
     app.add_subcommand("ask", "Answer a question about the repository with an LLM and idx's tools (idx ask --help)");
 
-    try {
-        app.parse(argc, argv);
-    } catch (const CLI::CallForHelp& e) {
-        return app.exit(e);
-    } catch (const CLI::CallForAllHelp& e) {
-        return app.exit(e);
-    } catch (const CLI::CallForVersion& e) {
-        return app.exit(e);
-    } catch (const CLI::ParseError& e) {
-        std::fprintf(stderr, "idx: error: %s\n", e.what());
-        return 2;
-    }
+    if (auto done = idx::cli::parse_args(app, argc, argv)) return *done;
     if (files.selected()) return files.run();
     if (search.selected()) return search.run();
     if (index.selected()) return index.run();

@@ -18,6 +18,7 @@
 #include <CLI/CLI.hpp>
 
 #include "chosen_subcommand.h"
+#include "parse_args.h"
 #include "symbol_command.h"
 
 #ifndef IDX_VERSION
@@ -35,14 +36,7 @@ int run_lookup(int argc, char** argv, const std::string& chosen) {
                                      : chosen == "sym"  ? SymbolCommand::Mode::kSym
                                                         : SymbolCommand::Mode::kOutline;
     SymbolCommand command(app, mode, true);
-    try {
-        app.parse(argc, argv);
-    } catch (const CLI::CallForHelp& e) {
-        return app.exit(e);
-    } catch (const CLI::ParseError& e) {
-        std::fprintf(stderr, "idx: error: %s\n", e.what());
-        return 2;
-    }
+    if (auto done = idx::cli::parse_args(app, argc, argv)) return *done;
     return command.run();
 }
 

@@ -177,7 +177,7 @@ Expected<std::vector<ScoredName>> match_symbol_names(Db& db, std::string_view q,
         return {};
     };
     if (candidates) {
-        auto total = db.scalar("SELECT count(*) FROM sym_chunks");
+        auto total = db.scalar("SELECT COALESCE(MAX(id) + 1, 0) FROM sym_chunks");  // ids are dense from 0
         if (!total) return std::move(total).error();
         st.chunks = static_cast<uint64_t>(*total);
         std::vector<uint32_t> ids(roaring_bitmap_get_cardinality(candidates.get()));

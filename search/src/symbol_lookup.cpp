@@ -74,6 +74,11 @@ bool SymbolFilter::admits(const indexer::SymbolHit& hit) const {
 
 Expected<std::vector<SymbolMatch>> SymbolLookup::definitions(std::string_view name, const SymbolFilter& filter) {
     indexer::ReadTransaction tx(reader_.db());
+    return definitions_in_transaction(name, filter);
+}
+
+Expected<std::vector<SymbolMatch>> SymbolLookup::definitions_in_transaction(std::string_view name,
+                                                                            const SymbolFilter& filter) {
     auto hits = reader_.find_tags(name, true);
     if (!hits) return std::move(hits).error();
     std::vector<SymbolMatch> out;
@@ -180,7 +185,7 @@ Expected<std::vector<SymbolMatch>> SymbolLookup::fuzzy(std::string_view query, c
     if (!files) return std::move(files).error();
     std::vector<SymbolMatch> out;
     for (const auto& n : *names) {
-        auto defs = definitions(n.name, filter);
+        auto defs = definitions_in_transaction(n.name, filter);
         if (!defs) return std::move(defs).error();
         for (auto& d : *defs) {
             auto rank = reader_.file_rank(d.hit.file);

@@ -66,6 +66,10 @@ public:
     Expected<Outline> outline(std::string_view path);
 
 private:
+    // definitions() inside the caller's read transaction (fuzzy() resolves
+    // many names in one).
+    Expected<std::vector<SymbolMatch>> definitions_in_transaction(std::string_view name, const SymbolFilter& filter);
+
     indexer::IndexReader& reader_;
     std::string root_;
     const std::atomic<bool>* cancel_ = nullptr;
