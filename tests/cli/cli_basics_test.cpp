@@ -45,6 +45,13 @@ TEST_CASE("bad arguments give a one-line error and exit 2") {
              {IDX_BINARY, "index", "/etc/hostname"},
              {IDX_BINARY, "status"},
              {IDX_BINARY, "search", "--explain", "x"},
+             {IDX_BINARY, "mcp", "--deadline-ms", "0"},
+             {IDX_BINARY, "mcp", "--workers", "0"},
+             {IDX_BINARY, "mcp", "--bogus"},
+             {IDX_BINARY, "ask", "q", "--provider", "foo"},
+             {IDX_BINARY, "ask", "q", "--replay"},
+             {IDX_BINARY, "ask", "q", "--timeout", "0"},
+             {IDX_BINARY, "map", "--tokens", "abc"},
          }) {
         // Run where no index is: "/" has none (and IDX_DB is unset).
         auto r = run_process(argv, "/", {}, {"IDX_DB"});
