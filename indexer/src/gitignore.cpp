@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <fstream>
 
+#include "common/lexical_path.h"
+
 namespace idx::indexer {
 namespace {
 
@@ -16,11 +18,6 @@ std::string_view trim_right(std::string_view s) {
         s.remove_suffix(1);
     }
     return s;
-}
-
-std::string_view basename_of(std::string_view p) {
-    auto slash = p.rfind('/');
-    return slash == std::string_view::npos ? p : p.substr(slash + 1);
 }
 
 }  // namespace

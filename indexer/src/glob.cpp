@@ -4,6 +4,8 @@
 #include <optional>
 #include <utility>
 
+#include "common/lexical_path.h"
+
 namespace idx::indexer {
 namespace {
 
@@ -362,11 +364,6 @@ Expected<Glob> Glob::compile(std::string_view text, GlobOptions opts) {
 }
 
 namespace {
-
-std::string_view basename_of(std::string_view p) {
-    auto slash = p.rfind('/');
-    return slash == std::string_view::npos ? p : p.substr(slash + 1);
-}
 
 // Follows epsilon (split) edges from `s`, adding byte and match states to `list`.
 void add_state(const Program& p, int s, std::vector<int>& list, std::vector<uint32_t>& mark, uint32_t gen) {

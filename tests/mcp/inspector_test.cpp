@@ -17,7 +17,7 @@ namespace {
 
 const std::string kInspector = std::string(IDX_SOURCE_DIR) + "/tests/mcp/node_modules/.bin/mcp-inspector";
 
-struct Project : idx::test::SampleProject {
+struct InspectorProject : idx::test::SampleProject {
     idx::test::ProcessResult inspect(std::vector<std::string> args) const {
         std::vector<std::string> argv{kInspector, "--cli", IDX_BINARY, "mcp"};
         argv.insert(argv.end(), args.begin(), args.end());
@@ -30,7 +30,7 @@ struct Project : idx::test::SampleProject {
 }  // namespace
 
 TEST_CASE("the MCP Inspector lists idx's tools and calls one") {
-    Project p;
+    InspectorProject p;
     auto list = p.inspect({"--method", "tools/list"});
     INFO(list.err);
     CHECK(list.exit_code == 0);
@@ -45,7 +45,7 @@ TEST_CASE("the MCP Inspector lists idx's tools and calls one") {
 }
 
 TEST_CASE("the MCP Inspector speaks the 2026-07-28 revision to idx mcp") {
-    Project p;
+    InspectorProject p;
     auto list = p.inspect({"--protocol-era", "modern", "--method", "tools/list"});
     INFO(list.err);
     CHECK(list.exit_code == 0);
@@ -58,7 +58,7 @@ TEST_CASE("the MCP Inspector speaks the 2026-07-28 revision to idx mcp") {
 }
 
 TEST_CASE("the MCP Inspector sees a failing tool as a tool error") {
-    Project p;
+    InspectorProject p;
     auto call = p.inspect({"--method", "tools/call", "--tool-name", "search", "--tool-arg", "pattern=(unclosed"});
     CHECK(call.exit_code == 5);  // the Inspector's code for isError
     auto unknown = p.inspect({"--method", "tools/call", "--tool-name", "no_such_tool"});
@@ -66,7 +66,7 @@ TEST_CASE("the MCP Inspector sees a failing tool as a tool error") {
 }
 
 TEST_CASE("the MCP Inspector calls every tool idx serves") {
-    Project p;
+    InspectorProject p;
     struct Call {
         std::vector<std::string> args;
         std::string expect;

@@ -2,11 +2,18 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 
 namespace idx {
 
 // An absolute path with "." and empty parts dropped and ".." applied
 // ("/a/./b/../c" -> "/a/c"; ".." above "/" stays at "/").
 std::string normalise_absolute(const std::string& abs);
+
+// The part after the last '/' ("a/b.c" -> "b.c"; "b.c" -> "b.c").
+inline std::string_view basename_of(std::string_view p) {
+    auto slash = p.rfind('/');
+    return slash == std::string_view::npos ? p : p.substr(slash + 1);
+}
 
 }  // namespace idx
