@@ -1,12 +1,28 @@
 #!/usr/bin/env bash
-# ./test.sh [--sanitize]: set up, build, and run every test through ctest.
-# With --sanitize, the build and the tests use ASan+UBSan (build-sanitize/).
+# ./test.sh [--sanitize | --tsan]: set up, build, and run the tests.
+#
+#   (none)      the whole suite through ctest, on the Release build.
+#   --sanitize  the whole suite under ASan+UBSan (clang), then each fuzz
+#               target of tests/fuzz/ briefly (scripts/fuzz.sh).
+#   --tsan      the parallel indexer and search tests under ThreadSanitizer.
 set -euo pipefail
 cd "$(dirname "$0")"
 scripts/bootstrap.sh
-scripts/build.sh "$@"
-dir=build
-if [[ ${1:-} == --sanitize ]]; then dir=build-sanitize; fi
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
-ctest --test-dir "$dir" --output-on-failure -j2
+export TSAN_OPTIONS=${TSAN_OPTIONS:-halt_on_error=1:second_deadlock_stack=1}
+case ${1:-} in
+    --sanitize)
+        scripts/build.sh --sanitize
+        ctest --test-dir build-asan --output-on-failure -j2
+        scripts/fuzz.sh build-asan "${IDX_FUZZ_SECONDS:-20}"
+        ;;
+    --tsan)
+        scripts/build.sh --tsan idx_unit_tests
+        build-tsan/tests/idx_unit_tests --test-suite=parallel
+        ;;
+    *)
+        scripts/build.sh
+        ctest --test-dir build --output-on-failure -j2
+        ;;
+esac

@@ -53,7 +53,6 @@ Expected<AskResult> run_ask(LlmClient& client, const AskOptions& options, const 
     request.messages.push_back(Message{Role::kUser, {ContentBlock::make_text(options.question)}});
 
     AskResult result;
-    using Clock = std::chrono::steady_clock;
     const auto us = [](Clock::duration d) { return std::chrono::duration_cast<std::chrono::microseconds>(d).count(); };
     std::mt19937 jitter(std::random_device{}());
     for (int turn = 1; turn <= options.max_turns; ++turn) {

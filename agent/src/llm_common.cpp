@@ -102,7 +102,6 @@ Expected<SseOutcome> post_sse(HttpClient& http, const std::string& url, const st
     SseOutcome out;
     SseParser parser(on_event);
     Expected<void> framing;
-    using Clock = std::chrono::steady_clock;
     const auto us = [](Clock::duration d) { return std::chrono::duration_cast<std::chrono::microseconds>(d).count(); };
     // A hostile or looping server could stream small deltas for as long as
     // the turn may last: a reply's total size is capped, not only each event.

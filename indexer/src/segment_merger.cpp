@@ -1,18 +1,14 @@
 #include "indexer/segment_merger.h"
 
-#include <roaring/roaring.h>
-
 #include <string>
 #include <utility>
 #include <vector>
 
-#include "common/unique_handle.h"
+#include "indexer/bitmap.h"
 #include "indexer/posting_builder.h"
 
 namespace idx::indexer {
 namespace {
-
-using Bitmap = UniqueHandle<roaring_bitmap_t, &roaring_bitmap_free>;
 
 Expected<Bitmap> read_bitmap(std::string_view blob, const std::string& where) {
     Bitmap b(roaring_bitmap_portable_deserialize_safe(blob.data(), blob.size()));

@@ -1,19 +1,15 @@
 #include "indexer/symbol_dictionary.h"
 
-#include <roaring/roaring.h>
-
 #include <algorithm>
 #include <unordered_set>
 
-#include "common/unique_handle.h"
+#include "indexer/bitmap.h"
 #include "indexer/symbol_codec.h"
 #include "indexer/symbol_match.h"
 #include "varint.h"
 
 namespace idx::indexer {
 namespace {
-
-using Bitmap = UniqueHandle<roaring_bitmap_t, &roaring_bitmap_free>;
 
 Error corrupt_dictionary() {
     return Error{ErrorKind::kCorrupt, "the symbol dictionary is corrupt; rebuild with `idx index --rebuild`"};

@@ -80,7 +80,7 @@ std::string random_text(std::mt19937& rng) {
 
 }  // namespace
 
-TEST_CASE("the index lists every trigram of every file, and nothing else") {
+TEST_CASE("the index lists every trigram of every file, and nothing else" * doctest::test_suite("parallel")) {
     TempTree t;
     std::mt19937 rng(3);
     for (int i = 0; i < 60; ++i) t.write("d" + std::to_string(i % 5) + "/f" + std::to_string(i) + ".c", random_text(rng));
@@ -91,7 +91,7 @@ TEST_CASE("the index lists every trigram of every file, and nothing else") {
     check_postings_exact(t);
 }
 
-TEST_CASE("a second run re-reads only added and changed files, and drops deleted ones") {
+TEST_CASE("a second run re-reads only added and changed files, and drops deleted ones" * doctest::test_suite("parallel")) {
     TempTree t;
     std::mt19937 rng(4);
     for (int i = 0; i < 20; ++i) t.write("f" + std::to_string(i) + ".txt", random_text(rng));
@@ -108,7 +108,7 @@ TEST_CASE("a second run re-reads only added and changed files, and drops deleted
     check_postings_exact(t);
 }
 
-TEST_CASE("a file whose metadata changed but whose content did not is not re-indexed") {
+TEST_CASE("a file whose metadata changed but whose content did not is not re-indexed" * doctest::test_suite("parallel")) {
     TempTree t;
     t.write("a.txt", "hello world\n");
     index_tree(t);
@@ -119,7 +119,7 @@ TEST_CASE("a file whose metadata changed but whose content did not is not re-ind
     CHECK(s.pairs == 0);
 }
 
-TEST_CASE("many incremental runs are compacted and stay exact") {
+TEST_CASE("many incremental runs are compacted and stay exact" * doctest::test_suite("parallel")) {
     TempTree t;
     std::mt19937 rng(5);
     for (int i = 0; i < 10; ++i) t.write("f" + std::to_string(i) + ".txt", random_text(rng));
@@ -137,7 +137,7 @@ TEST_CASE("many incremental runs are compacted and stay exact") {
     check_postings_exact(t);
 }
 
-TEST_CASE("definitions are found by name after indexing, and follow file changes") {
+TEST_CASE("definitions are found by name after indexing, and follow file changes" * doctest::test_suite("parallel")) {
     TempTree t;
     t.write("a.c", "int helper(int a)\n{\n\treturn a;\n}\n");
     t.write("b.py", "def helper():\n    pass\n");

@@ -13,14 +13,12 @@
 #include <vector>
 
 #include "common/expected.h"
-#include "common/unique_handle.h"
+#include "indexer/bitmap.h"
 #include "indexer/sqlite.h"
 #include "indexer/tagger.h"
 #include "indexer/trigram.h"
 
 namespace idx::indexer {
-
-using Bitmap = UniqueHandle<roaring_bitmap_t, &roaring_bitmap_free>;
 
 struct IndexedFile {
     int64_t id = 0;
