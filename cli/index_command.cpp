@@ -19,7 +19,11 @@ namespace idx::cli {
 namespace {
 
 std::atomic<bool> g_cancel{false};
-extern "C" void on_signal(int) { g_cancel.store(true); }
+std::atomic<int> g_signal{0};  // the signal that stopped the run: exit 128 + it, as a shell reports it
+extern "C" void on_signal(int sig) {
+    g_signal.store(sig);
+    g_cancel.store(true);
+}
 
 class Observer final : public indexer::IndexObserver {
 public:
@@ -102,6 +106,9 @@ int IndexCommand::run() {
     }
     std::signal(SIGINT, on_signal);
     std::signal(SIGTERM, on_signal);
+    // Past a file size limit (ulimit -f), a write should fail with EFBIG and
+    // roll back like a full disk, not kill the process mid-transaction.
+    std::signal(SIGXFSZ, SIG_IGN);
     Observer observer;
     auto stats = indexer::build_index(o, &observer);
     observer.finish();
@@ -109,7 +116,7 @@ int IndexCommand::run() {
     std::signal(SIGTERM, SIG_DFL);
     if (!stats) {
         std::fprintf(stderr, "idx index: %s\n", stats.error().message.c_str());
-        return g_cancel.load() ? 130 : 2;
+        return g_cancel.load() ? 128 + g_signal.load() : 2;
     }
     const auto& s = *stats;
     if (json_) {
@@ -134,7 +141,7 @@ int IndexCommand::run() {
     if (s.symbols_interrupted) {
         std::fprintf(stderr, "idx index: interrupted during the symbol pass; the content index is complete and the "
                              "remaining symbols are pending (run idx index again)\n");
-        return 130;
+        return 128 + (g_signal.load() != 0 ? g_signal.load() : SIGINT);
     }
     return 0;
 }

@@ -16,17 +16,29 @@ int read_whole_file(const std::string& path, std::string& buf) {
     if (!fd) return errno;
     struct stat st {};
     if (::fstat(fd.get(), &st) != 0) return errno;
+    // Read the size fstat gave; then probe with a small buffer for a file
+    // that grew (or a size fstat cannot know), instead of doubling a
+    // buffer that is already full: for a 1 GB file that doubling zeroed
+    // another gigabyte.
     buf.resize(static_cast<size_t>(st.st_size));
     size_t got = 0;
+    char probe[65536];
     while (true) {
-        if (got == buf.size()) buf.resize(std::max<size_t>(buf.size() * 2, 4096));  // it grew
-        ssize_t n = ::read(fd.get(), buf.data() + got, buf.size() - got);
+        const bool full = got == buf.size();
+        char* into = full ? probe : buf.data() + got;
+        const size_t room = full ? sizeof probe : buf.size() - got;
+        const ssize_t n = ::read(fd.get(), into, room);
         if (n < 0) {
             if (errno == EINTR) continue;
             return errno;
         }
         if (n == 0) break;
-        got += static_cast<size_t>(n);
+        if (full) {
+            buf.append(probe, static_cast<size_t>(n));
+            got = buf.size();
+        } else {
+            got += static_cast<size_t>(n);
+        }
     }
     buf.resize(got);
     return 0;

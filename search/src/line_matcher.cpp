@@ -202,7 +202,16 @@ Expected<LineMatcher> LineMatcher::compile(const SearchRequest& r) {
         std::string joined;
         for (const auto& e : exprs) joined += (joined.empty() ? "(?:" : "|(?:") + e + ")";
         auto pm = Pcre2Matcher::compile(joined, caseless);
-        if (!pm) return std::move(pm).error();
+        if (!pm) {
+            // Report the error against the user's own pattern, not the
+            // wrapped and joined one, when that alone fails too.
+            if (!r.fixed_strings) {
+                for (const auto& p : r.patterns) {
+                    if (auto alone = Pcre2Matcher::compile(p, caseless); !alone) return std::move(alone).error();
+                }
+            }
+            return std::move(pm).error();
+        }
         m.pcre_ = std::make_shared<Pcre2Matcher>(std::move(*pm));
         return std::move(m);
     };

@@ -15,12 +15,15 @@
 #include <sstream>
 #include <thread>
 
+#include "tests/support/index_check.h"
 #include "tests/support/process.h"
 #include "tests/support/temp_tree.h"
 
 using idx::test::ProcessResult;
 using idx::test::run_process;
 using idx::test::TempTree;
+using idx::test::integrity;
+using idx::test::spawn_idx;
 
 namespace {
 
@@ -55,35 +58,6 @@ void sql(const std::string& db_path, const std::string& statement) {
 }
 
 // Starts idx in `dir` without waiting, output discarded; the caller reaps it.
-pid_t spawn_idx(const std::string& dir, std::vector<const char*> args) {
-    pid_t pid = fork();
-    REQUIRE(pid >= 0);
-    if (pid == 0) {
-        if (chdir(dir.c_str()) != 0) _exit(99);
-        if (!freopen("/dev/null", "w", stdout) || !freopen("/dev/null", "w", stderr)) _exit(97);
-        args.insert(args.begin(), IDX_BINARY);
-        args.push_back(nullptr);
-        execv(IDX_BINARY, const_cast<char* const*>(args.data()));
-        _exit(98);
-    }
-    return pid;
-}
-
-std::string integrity(const std::string& db_path) {
-    sqlite3* db = nullptr;
-    std::string result = "cannot open";
-    if (sqlite3_open_v2(db_path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK) {
-        sqlite3_stmt* st = nullptr;
-        if (sqlite3_prepare_v2(db, "PRAGMA integrity_check", -1, &st, nullptr) == SQLITE_OK &&
-            sqlite3_step(st) == SQLITE_ROW) {
-            result = reinterpret_cast<const char*>(sqlite3_column_text(st, 0));
-        }
-        sqlite3_finalize(st);
-    }
-    sqlite3_close(db);
-    return result;
-}
-
 }  // namespace
 
 TEST_CASE("idx index then idx status reports the files and the changes since") {
