@@ -39,7 +39,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     if (!matcher->for_each_line(text, *scratch, [&](size_t, size_t) { any = true; })) return 0;
     if (!any) return 0;
 
-    idx::indexer::TrigramExtractor ex;
+    static idx::indexer::TrigramExtractor ex;  // reused: it holds a 2 MiB bitmap of seen trigrams
     std::vector<idx::indexer::Trigram> trigrams;
     ex.extract(text, trigrams);
     std::sort(trigrams.begin(), trigrams.end());

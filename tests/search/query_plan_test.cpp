@@ -23,7 +23,7 @@ std::string plan(const std::string& pattern, bool icase = false) {
 }
 
 std::vector<idx::indexer::Trigram> trigrams_of(const std::string& text) {
-    idx::indexer::TrigramExtractor ex;
+    static idx::indexer::TrigramExtractor ex;  // reused: it holds a 2 MiB bitmap of seen trigrams
     std::vector<idx::indexer::Trigram> t;
     ex.extract(text, t);
     std::sort(t.begin(), t.end());
