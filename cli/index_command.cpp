@@ -112,8 +112,8 @@ int IndexCommand::run() {
     Observer observer;
     auto stats = indexer::build_index(o, &observer);
     observer.finish();
-    std::signal(SIGINT, SIG_DFL);
-    std::signal(SIGTERM, SIG_DFL);
+    // The handlers stay until exit: a signal now, with the work done, is
+    // ignored rather than turned into a death by signal.
     if (!stats) {
         std::fprintf(stderr, "idx index: %s\n", stats.error().message.c_str());
         return g_cancel.load() ? 128 + g_signal.load() : 2;

@@ -22,6 +22,8 @@ PACKAGES=(
     # ./test.sh --sanitize / --tsan: clang with libFuzzer and the sanitizer
     # runtimes; llvm-symbolizer for readable reports.
     clang-14 libclang-rt-14-dev llvm-14
+    # scripts/tsan_tbb.sh fetches Debian's oneTBB source.
+    curl xz-utils
 )
 # Hyperscan's maintained fork; libhyperscan-dev (same API) conflicts with it
 # and is accepted when already present.

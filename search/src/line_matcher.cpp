@@ -198,25 +198,28 @@ Expected<LineMatcher> LineMatcher::compile(const SearchRequest& r) {
     std::vector<std::string> exprs;
     for (const auto& p : r.patterns) exprs.push_back(wrap(r, p));
     LineMatcher m;
+    // PCRE2 compiles a pattern idx rewrote (wrapped, joined, -w/-x added):
+    // when that fails, report the error against the user's own pattern if
+    // it fails alone too, so that the position points into what they typed.
+    auto compile_pcre2 = [&](const std::string& rewritten) -> Expected<Pcre2Matcher> {
+        auto pm = Pcre2Matcher::compile(rewritten, caseless);
+        if (!pm && !r.fixed_strings) {
+            for (const auto& p : r.patterns) {
+                if (auto alone = Pcre2Matcher::compile(p, caseless); !alone) return std::move(alone).error();
+            }
+        }
+        return pm;
+    };
     auto use_pcre2 = [&]() -> Expected<LineMatcher> {
         std::string joined;
         for (const auto& e : exprs) joined += (joined.empty() ? "(?:" : "|(?:") + e + ")";
-        auto pm = Pcre2Matcher::compile(joined, caseless);
-        if (!pm) {
-            // Report the error against the user's own pattern, not the
-            // wrapped and joined one, when that alone fails too.
-            if (!r.fixed_strings) {
-                for (const auto& p : r.patterns) {
-                    if (auto alone = Pcre2Matcher::compile(p, caseless); !alone) return std::move(alone).error();
-                }
-            }
-            return std::move(pm).error();
-        }
+        auto pm = compile_pcre2(joined);
+        if (!pm) return std::move(pm).error();
         m.pcre_ = std::make_shared<Pcre2Matcher>(std::move(*pm));
         return std::move(m);
     };
     if (r.spans) {
-        auto sp = Pcre2Matcher::compile(span_pattern(r, r.patterns), caseless);
+        auto sp = compile_pcre2(span_pattern(r, r.patterns));
         if (!sp) return std::move(sp).error();
         m.spans_ = std::make_shared<Pcre2Matcher>(std::move(*sp));
     }

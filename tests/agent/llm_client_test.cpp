@@ -4,9 +4,11 @@
 #include <doctest/doctest.h>
 #include <simdjson.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <thread>
 #include <vector>
@@ -296,9 +298,15 @@ TEST_CASE("the ask loop runs the tools, sends their results back and returns the
         opts.question = "Where is main?";
         opts.model = "scripted-model";
         opts.tools = question("").tools;
+        // A turn's tool calls run concurrently: the executor is called from
+        // several threads, in no set order (the results go back in order).
+        std::mutex executed_mu;
         std::vector<std::string> executed;
         auto executor = [&](const std::string& name, const std::string& args) {
-            executed.push_back(name + " " + args);
+            {
+                std::lock_guard lock(executed_mu);
+                executed.push_back(name + " " + args);
+            }
             if (name != "search") return ToolOutcome{"unknown tool " + name, true};
             return ToolOutcome{"main.cpp:3: int main(", false};
         };
@@ -307,7 +315,8 @@ TEST_CASE("the ask loop runs the tools, sends their results back and returns the
         CHECK(r->answer == "main is in main.cpp.");
         CHECK(r->turns == 2);
         CHECK(r->tool_calls == 2);
-        CHECK(executed == std::vector<std::string>{R"(search {"query": "main("})", "nope {}"});
+        std::sort(executed.begin(), executed.end());
+        CHECK(executed == std::vector<std::string>{"nope {}", R"(search {"query": "main("})"});
         const auto log = server.log_lines();
         REQUIRE(log.size() == 2);
         if (api == Api::kAnthropic) {

@@ -21,11 +21,12 @@ inline void write_file(const std::string& path, std::string_view text) {
     std::fclose(f);
 }
 
-// Creates the tree in a new temporary directory, changes into it, and
-// returns its path.
+// Creates the tree in a new directory under $TMPDIR (default /tmp), changes
+// into it, and returns its path. scripts/fuzz.sh removes it afterwards.
 inline std::string enter_fuzz_tree() {
-    char dir[] = "/tmp/idx-fuzz-XXXXXX";
-    if (::mkdtemp(dir) == nullptr) std::abort();
+    const char* tmp = std::getenv("TMPDIR");
+    std::string dir = std::string(tmp != nullptr && *tmp != '\0' ? tmp : "/tmp") + "/idx-fuzz-XXXXXX";
+    if (::mkdtemp(dir.data()) == nullptr) std::abort();
     const std::string root = dir;
     ::mkdir((root + "/src").c_str(), 0755);
     ::mkdir((root + "/.idx").c_str(), 0755);
