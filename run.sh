@@ -6,7 +6,7 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 target=${1:-$here}
 "$here/scripts/bootstrap.sh"
-"$here/scripts/build.sh"
+"$here/scripts/build.sh" idx  # the product only; ./test.sh builds the tests
 idx=$here/build/idx
 
 cd "$target"

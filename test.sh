@@ -15,7 +15,7 @@ case ${1:-} in
     --sanitize)
         scripts/build.sh --sanitize
         ctest --test-dir build-asan --output-on-failure -j2
-        scripts/fuzz.sh build-asan "${IDX_FUZZ_SECONDS:-20}"
+        scripts/fuzz.sh build-asan "${IDX_FUZZ_SECONDS:-10}"
         ;;
     --tsan)
         scripts/build.sh --tsan idx_unit_tests

@@ -177,20 +177,10 @@ TEST_CASE("killing the indexer at random moments leaves the old or the new index
 
 TEST_CASE("SIGINT during the symbol pass keeps the committed content and leaves symbols pending") {
     TempTree t;
-    for (int i = 0; i < 1500; ++i) {
-        std::string body;
-        for (int k = 0; k < 40; ++k) body += "static int fn_" + std::to_string(i) + "_" + std::to_string(k) + "(int a)\n{\n\treturn a + 1;\n}\n";
-        t.write("src/f" + std::to_string(i) + ".c", body);
-    }
+    idx::test::write_symbol_heavy_tree(t, 1500);
     pid_t pid = spawn_idx(t.root(), {"index"});
     // Wait until the content is committed (status answers), then interrupt.
-    bool ready = false;
-    for (int i = 0; i < 400 && !ready; ++i) {
-        std::this_thread::sleep_for(std::chrono::milliseconds(10));
-        auto s = run_idx(t, {"status", "--json", "--no-check"});
-        ready = s.exit_code == 0 && s.out.find("\"files\":1500") != std::string::npos;
-    }
-    REQUIRE(ready);
+    REQUIRE(idx::test::wait_for_content(t, 1500));
     kill(pid, SIGINT);
     int status = 0;
     waitpid(pid, &status, 0);

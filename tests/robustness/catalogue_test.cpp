@@ -211,19 +211,9 @@ TEST_CASE("disk full while indexing (a file size limit) is one error line, exit 
 
 TEST_CASE("SIGTERM during idx index keeps what was committed and exits 143") {
     TempTree t;
-    for (int i = 0; i < 1500; ++i) {
-        std::string body;
-        for (int k = 0; k < 40; ++k) body += "static int term_" + std::to_string(i) + "_" + std::to_string(k) + "(int a)\n{\n\treturn a;\n}\n";
-        t.write("src/f" + std::to_string(i) + ".c", body);
-    }
+    idx::test::write_symbol_heavy_tree(t, 1500);
     pid_t pid = spawn_idx(t.root(), {"index"});
-    bool ready = false;
-    for (int i = 0; i < 400 && !ready; ++i) {
-        std::this_thread::sleep_for(std::chrono::milliseconds(10));
-        auto s = idx_in(t, {"status", "--json", "--no-check"});
-        ready = s.exit_code == 0 && s.out.find("\"files\":1500,") != std::string::npos;
-    }
-    REQUIRE(ready);
+    REQUIRE(idx::test::wait_for_content(t, 1500));
     int status = 0;
     const bool still_running = waitpid(pid, &status, WNOHANG) == 0;
     kill(pid, SIGTERM);

@@ -6,9 +6,14 @@
 #include <sqlite3.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <cstdio>
 #include <string>
+#include <thread>
 #include <vector>
+
+#include "tests/support/process.h"
+#include "tests/support/temp_tree.h"
 
 namespace idx::test {
 
@@ -41,6 +46,28 @@ inline std::string integrity(const std::string& db_path) {
     }
     sqlite3_close(db);
     return result;
+}
+
+// A tree whose symbol pass takes seconds: `files` C files of 40 functions.
+inline void write_symbol_heavy_tree(const TempTree& t, int files) {
+    for (int i = 0; i < files; ++i) {
+        std::string body;
+        for (int k = 0; k < 40; ++k) {
+            body += "static int fn_" + std::to_string(i) + "_" + std::to_string(k) + "(int a)\n{\n\treturn a + 1;\n}\n";
+        }
+        t.write("src/f" + std::to_string(i) + ".c", body);
+    }
+}
+
+// Waits (up to 4 s) until the index under `t` answers status with `files`
+// files, i.e. a running idx index has committed its content pass.
+inline bool wait_for_content(const TempTree& t, int files) {
+    for (int i = 0; i < 400; ++i) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+        auto s = run_process({IDX_BINARY, "status", "--json", "--no-check"}, t.root(), {}, {"IDX_DB"});
+        if (s.exit_code == 0 && s.out.find("\"files\":" + std::to_string(files) + ",") != std::string::npos) return true;
+    }
+    return false;
 }
 
 }  // namespace idx::test
