@@ -1,7 +1,9 @@
 #include "common/file_io.h"
 
 #include <fcntl.h>
+#include <linux/openat2.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -11,9 +13,9 @@
 
 namespace idx {
 
-int read_whole_file(const std::string& path, std::string& buf) {
-    UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK));
-    if (!fd) return errno;
+namespace {
+
+int read_fd(const UniqueFd& fd, std::string& buf) {
     struct stat st {};
     if (::fstat(fd.get(), &st) != 0) return errno;
     // Read the size fstat gave; then probe with a small buffer for a file
@@ -42,6 +44,25 @@ int read_whole_file(const std::string& path, std::string& buf) {
     }
     buf.resize(got);
     return 0;
+}
+
+}  // namespace
+
+int read_whole_file(const std::string& path, std::string& buf) {
+    UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK));
+    if (!fd) return errno;
+    return read_fd(fd, buf);
+}
+
+int read_file_beneath(const std::string& root, const std::string& rel, std::string& buf) {
+    UniqueFd dir(::open(root.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
+    if (!dir) return errno;
+    open_how how{};
+    how.flags = O_RDONLY | O_CLOEXEC | O_NONBLOCK;
+    how.resolve = RESOLVE_BENEATH;
+    UniqueFd fd(static_cast<int>(::syscall(SYS_openat2, dir.get(), rel.c_str(), &how, sizeof how)));
+    if (!fd) return errno;
+    return read_fd(fd, buf);
 }
 
 }  // namespace idx

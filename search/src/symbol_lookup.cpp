@@ -3,6 +3,7 @@
 #include <sys/stat.h>
 
 #include <atomic>
+#include <cerrno>
 #include <thread>
 
 #include <algorithm>
@@ -122,7 +123,8 @@ Expected<std::vector<SymbolMatch>> SymbolLookup::references(std::string_view nam
     std::atomic<size_t> next{0};
     auto scan = [&](std::string& text, size_t i) {
         if (cancelled()) return;
-        if (read_whole_file(root_ + "/" + files[i].path, text) != 0) return;  // vanished since: no uses
+        // Vanished, or now a symlink out of the root, since indexing: no uses.
+        if (read_file_beneath(root_, files[i].path, text) != 0) return;
         uint32_t line = 1;
         size_t counted = 0;  // newlines counted up to here
         for (size_t pos = text.find(name); pos != std::string::npos; pos = text.find(name, pos + 1)) {
@@ -226,7 +228,10 @@ Expected<SymbolLookup::Outline> SymbolLookup::outline(std::string_view path) {
         tags = std::move(*t);
     } else {
         std::string text;
-        if (int err = read_whole_file(full, text); err != 0) return Error::from_errno(err, o.path);
+        if (int err = read_file_beneath(root_, o.path, text); err != 0) {
+            if (err == EXDEV) return Error{ErrorKind::kPermission, o.path + ": resolves outside the indexed root"};
+            return Error::from_errno(err, o.path);
+        }
         indexer::Tagger tagger;
         auto r = tagger.tag(lang, text, tags);
         if (!r) return std::move(r).error();

@@ -3,6 +3,7 @@
 // tests/fixtures/symbols, whose expected.tsv lists definitions checked by
 // hand against the source and universal-ctags.
 #include <doctest/doctest.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <filesystem>
@@ -254,4 +255,28 @@ TEST_CASE("bad input to the symbol commands gets one line on stderr and exit 2")
     auto r = idx_in(empty.root(), {"def", "x"});
     CHECK(r.exit_code == 2);
     CHECK(has_line(r.err, "no index found"));
+}
+
+// Review item of issue #6, tested here: refs and outline read files named
+// by the index, not by a walk, so a file swapped since for a symlink that
+// leads out of the project must not be read (an MCP client would see it).
+TEST_CASE("refs and outline never read through a file swapped for an outward symlink after indexing") {
+    TempTree t;
+    t.write("outside/secret.c", "int leaked(void) { return foo_fn(); } /* SECRET */\n");
+    t.write("proj/a.c", "int foo_fn(void);\nint use(void) { return foo_fn(); }\n");
+    t.write("proj/b.c", "int foo_fn(void) { return 1; }\n");
+    const std::string proj = t.path("proj");
+    REQUIRE(idx_in(proj, {"index"}).exit_code == 0);
+    auto before = idx_in(proj, {"refs", "foo_fn"});
+    CHECK(before.out.find("a.c:2:") != std::string::npos);  // the check below can fail
+
+    REQUIRE(::unlink(t.path("proj/a.c").c_str()) == 0);
+    t.symlink("../outside/secret.c", "proj/a.c");
+    auto refs = idx_in(proj, {"refs", "foo_fn"});
+    CHECK(refs.out.find("SECRET") == std::string::npos);
+    CHECK(refs.out.find("a.c:") == std::string::npos);
+    auto outline = idx_in(proj, {"outline", "a.c"});
+    CHECK(outline.out.find("leaked") == std::string::npos);
+    CHECK(outline.exit_code == 2);
+    CHECK(outline.err.find("outside the indexed root") != std::string::npos);
 }

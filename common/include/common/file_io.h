@@ -10,4 +10,10 @@ namespace idx {
 // on a FIFO (O_NONBLOCK).
 int read_whole_file(const std::string& path, std::string& buf);
 
+// The same for `rel` inside the directory `root`, for paths that come from
+// the index rather than from a walk: a path that now resolves outside
+// `root` (an absolute or outward symlink put there since, or "..") fails
+// with EXDEV instead of being read (openat2 with RESOLVE_BENEATH, Linux 5.6).
+int read_file_beneath(const std::string& root, const std::string& rel, std::string& buf);
+
 }  // namespace idx
