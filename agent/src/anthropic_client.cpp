@@ -136,9 +136,8 @@ public:
             ToolCall call;
             call.id = std::move(block.id);
             call.name = std::move(block.name);
-            call.arguments_json = block.json.empty() ? "{}" : std::move(block.json);  // no fragments: no input
-            call.arguments_error = detail::check_arguments(parser_, call.arguments_json);
-            result_.tool_calls.push_back(std::move(call));
+            call.arguments_json = std::move(block.json);  // no fragments: no input, "{}"
+            detail::add_tool_call(parser_, std::move(call), result_);
         }
         return std::move(result_);
     }

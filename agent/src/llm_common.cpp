@@ -248,14 +248,17 @@ std::string write_json_text(JsonWriter& w, simdjson::dom::parser& parser, std::s
     return {};
 }
 
-std::string check_arguments(simdjson::dom::parser& parser, std::string_view json) {
+void add_tool_call(simdjson::dom::parser& parser, ToolCall call, TurnResult& result) {
+    if (call.arguments_json.empty()) call.arguments_json = "{}";
+    const std::string& json = call.arguments_json;
     element e;
     if (auto err = parser.parse(json.data(), json.size()).get(e); err != simdjson::SUCCESS) {
-        return std::string("the arguments are not valid JSON (") + simdjson::error_message(err) +
-               "): " + printable(json);
+        call.arguments_error = std::string("the arguments are not valid JSON (") + simdjson::error_message(err) +
+                               "): " + printable(json);
+    } else if (e.type() != element_type::OBJECT) {
+        call.arguments_error = "the arguments are not a JSON object: " + printable(json);
     }
-    if (e.type() != element_type::OBJECT) return "the arguments are not a JSON object: " + printable(json);
-    return {};
+    result.tool_calls.push_back(std::move(call));
 }
 
 }  // namespace detail

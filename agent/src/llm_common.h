@@ -55,8 +55,9 @@ std::string printable(std::string_view s, size_t max = 200);
 std::string write_json_text(JsonWriter& w, simdjson::dom::parser& parser, std::string_view json,
                             bool require_object);
 
-// "" when `json` is a JSON object, else why not (for ToolCall::arguments_error).
-std::string check_arguments(simdjson::dom::parser& parser, std::string_view json);
+// Appends a tool call the stream has finished to `result`: arguments "{}"
+// when none came, and arguments_error set unless they are a JSON object.
+void add_tool_call(simdjson::dom::parser& parser, ToolCall call, TurnResult& result);
 
 // Field access that treats a missing or mistyped field as absent.
 std::string_view get_string(const simdjson::dom::object& o, std::string_view key);

@@ -141,9 +141,7 @@ public:
         for (size_t i = 0; i < calls_.size(); ++i) {
             ToolCall& call = calls_[i];
             if (call.id.empty()) call.id = "call_idx_" + std::to_string(i);
-            if (call.arguments_json.empty()) call.arguments_json = "{}";
-            call.arguments_error = detail::check_arguments(parser_, call.arguments_json);
-            result_.tool_calls.push_back(std::move(call));
+            detail::add_tool_call(parser_, std::move(call), result_);
         }
         return std::move(result_);
     }
