@@ -7,6 +7,10 @@
 #   --tsan      the parallel indexer and search tests under ThreadSanitizer.
 set -euo pipefail
 cd "$(dirname "$0")"
+case ${1:-} in
+    '' | --sanitize | --tsan) ;;
+    *) echo "test.sh: unknown option '$1' (use --sanitize or --tsan, or nothing)" >&2; exit 2 ;;
+esac
 scripts/bootstrap.sh
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}

@@ -54,13 +54,15 @@ int read_whole_file(const std::string& path, std::string& buf) {
     return read_fd(fd, buf);
 }
 
-int read_file_beneath(const std::string& root, const std::string& rel, std::string& buf) {
-    UniqueFd dir(::open(root.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
-    if (!dir) return errno;
+UniqueFd open_directory(const std::string& path) {
+    return UniqueFd(::open(path.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
+}
+
+int read_file_beneath(int root_fd, const std::string& rel, std::string& buf) {
     open_how how{};
     how.flags = O_RDONLY | O_CLOEXEC | O_NONBLOCK;
     how.resolve = RESOLVE_BENEATH;
-    UniqueFd fd(static_cast<int>(::syscall(SYS_openat2, dir.get(), rel.c_str(), &how, sizeof how)));
+    UniqueFd fd(static_cast<int>(::syscall(SYS_openat2, root_fd, rel.c_str(), &how, sizeof how)));
     if (!fd) return errno;
     return read_fd(fd, buf);
 }

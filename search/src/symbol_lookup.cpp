@@ -121,10 +121,11 @@ Expected<std::vector<SymbolMatch>> SymbolLookup::references(std::string_view nam
     // executable, where loading libtbb would cost more than a rare lookup.
     std::vector<std::vector<SymbolMatch>> found(files.size());
     std::atomic<size_t> next{0};
+    const UniqueFd root_dir = open_directory(root_);  // no root: every read fails, no uses
     auto scan = [&](std::string& text, size_t i) {
         if (cancelled()) return;
         // Vanished, or now a symlink out of the root, since indexing: no uses.
-        if (read_file_beneath(root_, files[i].path, text) != 0) return;
+        if (read_file_beneath(root_dir.get(), files[i].path, text) != 0) return;
         uint32_t line = 1;
         size_t counted = 0;  // newlines counted up to here
         for (size_t pos = text.find(name); pos != std::string::npos; pos = text.find(name, pos + 1)) {
@@ -228,7 +229,7 @@ Expected<SymbolLookup::Outline> SymbolLookup::outline(std::string_view path) {
         tags = std::move(*t);
     } else {
         std::string text;
-        if (int err = read_file_beneath(root_, o.path, text); err != 0) {
+        if (int err = read_file_beneath(open_directory(root_).get(), o.path, text); err != 0) {
             if (err == EXDEV) return Error{ErrorKind::kPermission, o.path + ": resolves outside the indexed root"};
             return Error::from_errno(err, o.path);
         }
