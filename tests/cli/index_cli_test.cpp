@@ -109,6 +109,20 @@ TEST_CASE("a corrupt index gives a one-line error and is left alone") {
     CHECK(slurp(t.path(".idx/index.db")) == bytes);
 }
 
+// Regression (issue #7): index_file_fuzz found that a non-numeric update
+// time in meta made `idx status` (and the MCP status tool) abort on an
+// uncaught std::stoll exception.
+TEST_CASE("an index whose update time is not a number gives one line and exit 2, not a crash") {
+    TempTree t;
+    populate(t, 5, 4);
+    REQUIRE(run_idx(t, {"index"}).exit_code == 0);
+    sql(t.path(".idx/index.db"), "UPDATE meta SET value = 'x1' WHERE key = 'updated_ns'");
+    auto r = run_idx(t, {"status"});
+    CHECK(r.exit_code == 2);
+    CHECK(lines(r.err) == 1);
+    CHECK(r.err.find("--rebuild") != std::string::npos);
+}
+
 TEST_CASE("an index of another schema version asks for --rebuild, which works") {
     TempTree t;
     populate(t, 5, 4);
