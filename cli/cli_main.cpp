@@ -17,6 +17,7 @@
 #include "symbol_command.h"
 #include "search_command.h"
 #include "status_command.h"
+#include "watch_command.h"
 
 #ifndef IDX_VERSION
 #define IDX_VERSION "0.0.0"
@@ -43,6 +44,7 @@ extern "C" __attribute__((visibility("default"))) int idx_cli_main(int argc, cha
     idx::cli::SearchCommand search(app, chosen == "search");
     idx::cli::IndexCommand index(app, chosen == "index");
     idx::cli::StatusCommand status(app, chosen == "status");
+    idx::cli::WatchCommand watch(app, chosen == "watch");
     using Mode = idx::cli::SymbolCommand::Mode;
     idx::cli::SymbolCommand def(app, Mode::kDef, chosen == "def");
     idx::cli::SymbolCommand refs(app, Mode::kRefs, chosen == "refs");
@@ -59,6 +61,7 @@ extern "C" __attribute__((visibility("default"))) int idx_cli_main(int argc, cha
     if (search.selected()) return search.run();
     if (index.selected()) return index.run();
     if (status.selected()) return status.run();
+    if (watch.selected()) return watch.run();
     for (auto* c : {&def, &refs, &sym, &outline}) {
         if (c->selected()) return c->run();
     }

@@ -14,34 +14,10 @@
 #include "indexer/index_builder.h"
 #include "indexer/index_locator.h"
 #include "progress_bar.h"
+#include "stop_signals.h"
 
 namespace idx::cli {
 namespace {
-
-std::atomic<bool> g_cancel{false};
-std::atomic<int> g_signal{0};  // the signal that stopped the run: exit 128 + it, as a shell reports it
-extern "C" void on_signal(int sig) {
-    g_signal.store(sig);
-    g_cancel.store(true);
-}
-
-class Observer final : public indexer::IndexObserver {
-public:
-    void on_progress(const indexer::IndexProgress& p) override {
-        std::lock_guard lock(mu_);
-        bar_.update(p.phase, p.files_done, p.files_total, p.bytes_done, p.bytes_total);
-    }
-    void on_warning(const Error& e) override {
-        std::lock_guard lock(mu_);
-        bar_.finish();
-        std::fprintf(stderr, "idx index: warning: %s\n", e.message.c_str());
-    }
-    void finish() { bar_.finish(); }
-
-private:
-    std::mutex mu_;
-    ProgressBar bar_;
-};
 
 std::string human_bytes(uint64_t b) {
     char buf[32];
@@ -52,6 +28,22 @@ std::string human_bytes(uint64_t b) {
 }
 
 }  // namespace
+
+void ProgressObserver::on_progress(const indexer::IndexProgress& p) {
+    std::lock_guard lock(mu_);
+    bar_.update(p.phase, p.files_done, p.files_total, p.bytes_done, p.bytes_total);
+}
+
+void ProgressObserver::on_warning(const Error& e) {
+    std::lock_guard lock(mu_);
+    bar_.finish();
+    std::fprintf(stderr, "idx %s: warning: %s\n", command_, e.message.c_str());
+}
+
+void ProgressObserver::finish() {
+    std::lock_guard lock(mu_);
+    bar_.finish();
+}
 
 IndexCommand::IndexCommand(CLI::App& parent, bool with_options) {
     cmd_ = parent.add_subcommand("index", "Build or update the index of a tree (incremental)");
@@ -71,52 +63,53 @@ IndexCommand::IndexCommand(CLI::App& parent, bool with_options) {
         "  idx index --rebuild       start over\n");
 }
 
-int IndexCommand::run() {
-    char* root_c = ::realpath(path_.c_str(), nullptr);
+std::optional<indexer::IndexOptions> index_target(const char* command, const std::string& path,
+                                                  const std::string& db, const WalkFlags& walk_flags) {
+    char* root_c = ::realpath(path.c_str(), nullptr);
     if (root_c == nullptr) {
-        std::fprintf(stderr, "idx index: %s: %s\n", path_.c_str(), std::strerror(errno));
-        return 2;
+        std::fprintf(stderr, "idx %s: %s: %s\n", command, path.c_str(), std::strerror(errno));
+        return std::nullopt;
     }
     std::string root = root_c;
     std::free(root_c);
     struct stat st {};
     if (::stat(root.c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) {
-        std::fprintf(stderr, "idx index: %s: not a directory\n", path_.c_str());
-        return 2;
+        std::fprintf(stderr, "idx %s: %s: not a directory\n", command, path.c_str());
+        return std::nullopt;
     }
-    auto walk = walk_.to_options();
+    auto walk = walk_flags.to_options();
     if (!walk) {
-        std::fprintf(stderr, "idx index: %s\n", walk.error().message.c_str());
-        return 2;
+        std::fprintf(stderr, "idx %s: %s\n", command, walk.error().message.c_str());
+        return std::nullopt;
     }
     indexer::IndexOptions o;
     o.root = root;
-    o.db_path = db_.empty() ? indexer::location_for_root(root).db_path : db_;
-    o.rebuild = rebuild_;
+    o.db_path = db.empty() ? indexer::location_for_root(root).db_path : db;
     o.walk = *walk;
-    o.cancel = &g_cancel;
-    o.symbols = !no_symbols_;
-    o.out_path = out_;
-    if (db_.empty() && std::getenv("IDX_DB") == nullptr) {
+    if (db.empty() && std::getenv("IDX_DB") == nullptr) {
         std::string dir = root + "/.idx";
         if (::mkdir(dir.c_str(), 0755) != 0 && errno != EEXIST) {
-            std::fprintf(stderr, "idx index: cannot create %s: %s\n", dir.c_str(), std::strerror(errno));
-            return 2;
+            std::fprintf(stderr, "idx %s: cannot create %s: %s\n", command, dir.c_str(), std::strerror(errno));
+            return std::nullopt;
         }
     }
-    std::signal(SIGINT, on_signal);
-    std::signal(SIGTERM, on_signal);
-    // Past a file size limit (ulimit -f), a write should fail with EFBIG and
-    // roll back like a full disk, not kill the process mid-transaction.
-    std::signal(SIGXFSZ, SIG_IGN);
-    Observer observer;
+    return o;
+}
+
+int IndexCommand::run() {
+    auto target = index_target("index", path_, db_, walk_);
+    if (!target) return 2;
+    indexer::IndexOptions& o = *target;
+    o.rebuild = rebuild_;
+    o.symbols = !no_symbols_;
+    o.out_path = out_;
+    o.cancel = &install_stop_signals();
+    ProgressObserver observer("index");
     auto stats = indexer::build_index(o, &observer);
     observer.finish();
-    // The handlers stay until exit: a signal now, with the work done, is
-    // ignored rather than turned into a death by signal.
     if (!stats) {
         std::fprintf(stderr, "idx index: %s\n", stats.error().message.c_str());
-        return g_cancel.load() ? 128 + g_signal.load() : 2;
+        return stop_signal() != 0 ? 128 + stop_signal() : 2;
     }
     const auto& s = *stats;
     if (json_) {
@@ -141,7 +134,7 @@ int IndexCommand::run() {
     if (s.symbols_interrupted) {
         std::fprintf(stderr, "idx index: interrupted during the symbol pass; the content index is complete and the "
                              "remaining symbols are pending (run idx index again)\n");
-        return 128 + (g_signal.load() != 0 ? g_signal.load() : SIGINT);
+        return 128 + (stop_signal() != 0 ? stop_signal() : SIGINT);
     }
     return 0;
 }

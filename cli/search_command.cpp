@@ -100,23 +100,23 @@ int SearchCommand::run() {
                         !(term && std::string(term) == "dumb"));
     req.spans = (only_matching_ || column_ || count_matches_ || json_ || color) && !invert_;
     req.report_files_without_match = files_without_match_;
-    if (explain_) {
-        auto e = search::explain(req);
-        if (!e) {
-            std::fprintf(stderr, "idx search: %s\n", e.error().message.c_str());
-            return 2;
-        }
-        std::printf("index:      %s\nplan:       %s\ncandidates: %llu of %llu indexed files\n", e->db_path.c_str(),
-                    e->plan.c_str(), (unsigned long long)e->candidates, (unsigned long long)e->indexed);
-        return 0;
-    }
-
     auto walk = walk_.to_options();
     if (!walk) {
         std::fprintf(stderr, "idx search: %s\n", walk.error().message.c_str());
         return 2;
     }
     walk->paths = paths;
+    if (explain_) {
+        auto e = search::explain(req, *walk);
+        if (!e) {
+            std::fprintf(stderr, "idx search: %s\n", e.error().message.c_str());
+            return 2;
+        }
+        std::printf("index:      %s\nplan:       %s\ncandidates: %llu of %llu indexed files\nfreshness:  %s\n",
+                    e->db_path.c_str(), e->plan.c_str(), (unsigned long long)e->candidates,
+                    (unsigned long long)e->indexed, e->freshness.c_str());
+        return 0;
+    }
 
     const bool tty = ::isatty(STDOUT_FILENO) != 0;
     PrintStyle style;

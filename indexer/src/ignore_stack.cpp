@@ -27,6 +27,8 @@ bool exists(const std::string& path) {
     return ::stat(path.c_str(), &st) == 0;
 }
 
+}  // namespace
+
 // git's core.excludesFile, found as ripgrep finds it: the first
 // `excludesfile = X` line in ~/.gitconfig, then in the XDG git config, else
 // the XDG default `git/ignore`. `~` expands to $HOME; quotes are kept.
@@ -70,6 +72,8 @@ std::string git_common_dir(const std::string& dir) {
     if (common.empty()) return gitdir;
     return common.front() == '/' ? common : gitdir + "/" + common;
 }
+
+namespace {
 
 void add_file(GitignoreBuilder& b, const std::string& path, std::vector<Error>* warnings) {
     auto errs = b.add_file(path);

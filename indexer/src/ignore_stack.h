@@ -30,6 +30,13 @@ struct IgnoreNode {
     std::string dir;               // absolute parents: this dir's absolute path ("" for "/")
 };
 
+// git's core.excludesFile as ripgrep finds it from $HOME and
+// $XDG_CONFIG_HOME ("" when neither is set).
+std::string global_excludes_path();
+// The git directory whose info/exclude applies to `dir` ("" when `dir`
+// holds no .git; follows `gitdir:` files of worktrees and submodules).
+std::string git_common_dir(const std::string& dir);
+
 // Which ignore-relevant names a directory listing contained.
 struct DirIgnoreFiles {
     bool rgignore = false, dotignore = false, gitignore = false, git = false;

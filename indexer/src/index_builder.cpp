@@ -54,6 +54,9 @@ public:
     void on_error(const Error& e, bool) override {
         if (obs_) obs_->on_warning(e);
     }
+    void on_dir(const std::string& fs_path) override {
+        if (obs_) obs_->on_dir(fs_path);
+    }
     std::vector<FileEntry> take() {
         std::vector<FileEntry> all;
         for (auto& v : files_) all.insert(all.end(), std::make_move_iterator(v.begin()), std::make_move_iterator(v.end()));

@@ -6,6 +6,7 @@
 #include "indexer/symbol_codec.h"
 
 #include <algorithm>
+#include <charconv>
 
 namespace idx::indexer {
 
@@ -30,7 +31,7 @@ Expected<Stmt*> IndexReader::cached(Stmt& st, const char* sql) {
 
 #define IDX_FILE_COLUMNS "SELECT id, path, size, mtime_ns, inode, COALESCE(skip, ''), COALESCE(lang, '') FROM files "
 
-Expected<std::optional<IndexedFile>> IndexReader::file_where(Stmt& st) {
+Expected<std::optional<IndexedFile>> IndexReader::file_where(Stmt& st, bool reset) {
     auto row = st.step();
     if (!row) {
         st.reset();
@@ -47,7 +48,7 @@ Expected<std::optional<IndexedFile>> IndexReader::file_where(Stmt& st) {
         f->skip = std::string(st.text(5));
         f->lang = std::string(st.text(6));
     }
-    st.reset();
+    if (reset) st.reset();
     return f;
 }
 
@@ -94,6 +95,46 @@ Expected<std::vector<IndexedFile>> IndexReader::files() {
         out.push_back(std::move(f));
     }
     return out;
+}
+
+Expected<std::vector<IndexedFile>> IndexReader::unsearchable_files() {
+    auto st = db_.prepare(IDX_FILE_COLUMNS "WHERE skip IN ('too_large', 'unreadable', 'vanished') ORDER BY id");
+    if (!st) return std::move(st).error();
+    std::vector<IndexedFile> out;
+    while (true) {
+        auto f = file_where(*st, false);
+        if (!f) return std::move(f).error();
+        if (!*f) break;
+        out.push_back(std::move(**f));
+    }
+    return out;
+}
+
+Expected<int64_t> IndexReader::updated_ns() {
+    auto v = read_meta(db_, "updated_ns");
+    if (!v) return std::move(v).error();
+    if (v->empty()) return int64_t{0};
+    int64_t ns = 0;
+    auto [end, ec] = std::from_chars(v->data(), v->data() + v->size(), ns);
+    if (ec != std::errc() || end != v->data() + v->size()) {
+        return Error{ErrorKind::kCorrupt, db_.path() + ": the index's update time is not a number; rebuild with "
+                                                       "`idx index --rebuild`"};
+    }
+    return ns;
+}
+
+Expected<uint64_t> IndexReader::docs_bytes(Trigram t) {
+    auto st = cached(postings_size_, "SELECT COALESCE(SUM(length(docs)), 0) FROM postings WHERE key >= ?1 AND key < ?2");
+    if (!st) return std::move(st).error();
+    (*st)->bind(1, posting_key(t, 0)).bind(2, posting_key(t + 1, 0));
+    auto row = (*st)->step();
+    if (!row) {
+        (*st)->reset();
+        return std::move(row).error();
+    }
+    const uint64_t bytes = *row ? static_cast<uint64_t>((*st)->int64(0)) : 0;
+    (*st)->reset();
+    return bytes;
 }
 
 Expected<Bitmap> IndexReader::docs(Trigram t) {

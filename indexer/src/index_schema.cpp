@@ -19,6 +19,13 @@ CREATE TABLE IF NOT EXISTS file_refs(src INTEGER PRIMARY KEY, data BLOB NOT NULL
 CREATE TABLE IF NOT EXISTS file_rank(file INTEGER PRIMARY KEY, rank REAL NOT NULL);
 )sql";
 
+// The files search must read whatever the query (no usable postings), found
+// without a scan by a search that trusts `idx watch` and skips the walk. An
+// index without it (written before it existed) answers the same, by a scan.
+constexpr const char* kUnsearchable =
+    "CREATE INDEX IF NOT EXISTS files_unsearchable ON files(id) "
+    "WHERE skip IN ('too_large', 'unreadable', 'vanished');";
+
 constexpr const char* kCreate = R"sql(
 CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
 CREATE TABLE files(
@@ -111,6 +118,7 @@ Expected<void> configure(Db& db) {
 Expected<void> migrate_from_1(Db& db) {
     if (auto r = db.exec("BEGIN IMMEDIATE"); !r) return r;
     Expected<void> r = db.exec(kDerived);
+    if (r) r = db.exec(kUnsearchable);
     if (r) r = write_meta(db, "derived_dirty", "1");
     if (r) r = write_meta(db, "schema_version", std::to_string(kSchemaVersion));
     if (!r) {
@@ -181,6 +189,9 @@ Expected<Db> open_index_for_write(const std::string& path, bool rebuild) {
                                                       "); rebuild with `idx index --rebuild`"};
         }
         if (auto r = configure(*db); !r) return r.error();
+        if (*v == kSchemaVersion) {
+            if (auto r = db->exec(kUnsearchable); !r) return r.error();
+        }
         return db;
     }
     if (auto r = configure(*db); !r) return r.error();
@@ -210,6 +221,7 @@ Expected<void> reset_schema(Db& db) {
     }
     if (auto r = db.exec(kCreate); !r) return r;
     if (auto r = db.exec(kDerived); !r) return r;
+    if (auto r = db.exec(kUnsearchable); !r) return r;
     if (auto r = write_meta(db, "format", "idx"); !r) return r;
     return write_meta(db, "schema_version", std::to_string(kSchemaVersion));
 }

@@ -121,6 +121,7 @@ public:
             error(os_error(w.path, err), true);
             return;
         }
+        sink_.on_dir(fs_path(w.path));
         std::vector<RawEntry> entries;
         DirIgnoreFiles files;
         errno = 0;

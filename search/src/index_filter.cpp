@@ -29,18 +29,23 @@ Expected<std::optional<IndexFilter>> IndexFilter::open_with_plan(TrigramQuery pl
         f.prefix_ = here.substr(where->root.size() + 1) + "/";
     }
     f.plan_ = std::move(plan);
+    // One snapshot: postings and rows from the same state of the index, even
+    // while `idx index` or `idx watch` commits an update.
+    if (auto r = reader->db().exec("BEGIN"); !r) return std::move(r).error();
+    struct Commit {
+        indexer::IndexReader& r;
+        ~Commit() { (void)r.db().exec("COMMIT"); }
+    } commit{*reader};
     auto admitted = evaluate(*reader, f.plan_);
     if (!admitted) return std::move(admitted).error();
     auto files = reader->files();
     if (!files) return std::move(files).error();
     f.files_.reserve(files->size());
     for (auto& file : *files) {
-        // No usable postings for these; a file with no trigrams at all is
-        // simply never admitted by a plan that needs one.
-        const bool must_read = file.skip == "too_large" || file.skip == "unreadable" || file.skip == "vanished";
+        const bool unsearchable = must_read(file);
         const bool candidate = !*admitted || roaring_bitmap_contains((*admitted)->get(), static_cast<uint32_t>(file.id));
-        f.candidates_ += candidate && !must_read ? 1 : 0;
-        f.files_.emplace(std::move(file.path), Known{file.size, file.mtime_ns, file.inode, must_read, candidate});
+        f.candidates_ += candidate && !unsearchable ? 1 : 0;
+        f.files_.emplace(std::move(file.path), Known{file.size, file.mtime_ns, file.inode, unsearchable, candidate});
     }
     return std::optional<IndexFilter>(std::move(f));
 }

@@ -23,6 +23,14 @@
 
 namespace idx::search {
 
+// Whether the index holds no usable postings for a file's content (too
+// large, unreadable, vanished): a search reads it whatever the plan says.
+// A file with no trigrams at all is simply never admitted by a plan that
+// needs one.
+inline bool must_read(const indexer::IndexedFile& f) {
+    return f.skip == "too_large" || f.skip == "unreadable" || f.skip == "vanished";
+}
+
 class IndexFilter {
 public:
     // nullopt when no index covers the current directory.

@@ -8,12 +8,14 @@
 #include <atomic>
 #include <cstring>
 #include <tbb/enumerable_thread_specific.h>
+#include <tbb/parallel_for_each.h>
 
 #include "common/file_io.h"
 #include "indexer/binary_detection.h"
 #include "indexer/walker.h"
 #include "index_filter.h"
 #include "line_shaper.h"
+#include "watched_files.h"
 #include "search/line_matcher.h"
 
 namespace idx::search {
@@ -188,6 +190,17 @@ Expected<SearchStats> search(const SearchRequest& request, const indexer::WalkOp
         all_files = all_files && ::stat(p.c_str(), &st) == 0 && S_ISREG(st.st_mode);
     }
     walk_sink.set_mmap_mode(all_files);
+    // A running `idx watch` that vouches for the index spares the walk.
+    auto watched = watched_files(request, walk);
+    if (!watched) return std::move(watched).error();
+    if (*watched) {
+        tbb::parallel_for_each((*watched)->files.begin(), (*watched)->files.end(), [&](indexer::FileEntry& e) {
+            if (!walk.cancel || !walk.cancel->load(std::memory_order_relaxed)) walk_sink.on_file(std::move(e));
+        });
+        SearchStats s = walk_sink.stats();
+        s.used_index = true;
+        return s;
+    }
     std::optional<IndexFilter> filter;
     indexer::WalkOptions w = walk;
     if (!request.no_index) {
@@ -206,11 +219,17 @@ Expected<SearchStats> search(const SearchRequest& request, const indexer::WalkOp
     return s;
 }
 
-Expected<SearchExplanation> explain(const SearchRequest& request) {
+Expected<SearchExplanation> explain(const SearchRequest& request, const indexer::WalkOptions& walk) {
     auto f = IndexFilter::open(request);
     if (!f) return std::move(f).error();
     if (!*f) return Error::not_found("no index found here or above (run `idx index`)");
-    return SearchExplanation{(*f)->db_path(), (*f)->plan().to_string(), (*f)->indexed(), (*f)->candidates()};
+    std::string why;
+    auto watched = watched_files(request, walk, &why);
+    if (!watched) return std::move(watched).error();
+    if (*watched) why.clear();
+    return SearchExplanation{(*f)->db_path(), (*f)->plan().to_string(), (*f)->indexed(), (*f)->candidates(),
+                             why.empty() ? "idx watch vouches for the index: no walk"
+                                         : "walk and compare with the index (" + why + ")"};
 }
 
 }  // namespace idx::search

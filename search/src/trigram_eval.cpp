@@ -1,6 +1,15 @@
 #include "search/trigram_eval.h"
 
+#include <algorithm>
+#include <vector>
+
 namespace idx::search {
+namespace {
+
+// An AND stops narrowing at this many files (see below).
+constexpr uint64_t kFewFiles = 16;
+
+}  // namespace
 
 Expected<std::optional<indexer::Bitmap>> evaluate(indexer::IndexReader& reader, const TrigramQuery& q) {
     using Op = TrigramQuery::Op;
@@ -9,7 +18,20 @@ Expected<std::optional<indexer::Bitmap>> evaluate(indexer::IndexReader& reader, 
         case Op::kAll: return std::optional<Bitmap>();
         case Op::kNone: return std::optional<Bitmap>(Bitmap(roaring_bitmap_create()));
         case Op::kAnd: {
+            // Cheapest lists first, and stop once few files are left: the
+            // rest could only narrow further, and reading a handful of files
+            // costs less than loading long lists. Skipping a conjunct only
+            // admits more files, so no match is ever dropped.
+            std::vector<std::pair<uint64_t, indexer::Trigram>> order;
+            order.reserve(q.trigrams.size());
+            for (auto t : q.trigrams) {
+                auto bytes = reader.docs_bytes(t);
+                if (!bytes) return std::move(bytes).error();
+                order.emplace_back(*bytes, t);
+            }
+            std::sort(order.begin(), order.end());
             std::optional<Bitmap> acc;
+            auto few = [&] { return acc && roaring_bitmap_get_cardinality(acc->get()) <= kFewFiles; };
             auto narrow = [&](Bitmap b) {
                 if (!acc) {
                     acc = std::move(b);
@@ -17,13 +39,15 @@ Expected<std::optional<indexer::Bitmap>> evaluate(indexer::IndexReader& reader, 
                     roaring_bitmap_and_inplace(acc->get(), b.get());
                 }
             };
-            for (auto t : q.trigrams) {
+            for (const auto& [bytes, t] : order) {
+                if (few()) return acc;
                 auto d = reader.docs(t);
                 if (!d) return std::move(d).error();
                 narrow(std::move(*d));
                 if (roaring_bitmap_is_empty(acc->get())) return acc;
             }
             for (const auto& s : q.subs) {
+                if (few()) return acc;
                 auto d = evaluate(reader, s);
                 if (!d) return std::move(d).error();
                 if (*d) narrow(std::move(**d));

@@ -16,4 +16,11 @@ inline std::string_view basename_of(std::string_view p) {
     return slash == std::string_view::npos ? p : p.substr(slash + 1);
 }
 
+// The folder part ("a/b.c" -> "a"; "/b.c" -> "/"; "b.c" -> ".").
+inline std::string dirname_of(std::string_view p) {
+    auto slash = p.rfind('/');
+    if (slash == std::string_view::npos) return ".";
+    return slash == 0 ? std::string("/") : std::string(p.substr(0, slash));
+}
+
 }  // namespace idx

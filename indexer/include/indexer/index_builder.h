@@ -49,6 +49,9 @@ public:
     virtual ~IndexObserver() = default;
     virtual void on_progress(const IndexProgress& progress) = 0;  // from the writer thread
     virtual void on_warning(const Error& warning) = 0;            // walk problems; may be concurrent
+    // Each directory the walk enters, before its files are looked at;
+    // concurrent (walker threads). `idx watch` adds its inotify watches here.
+    virtual void on_dir(const std::string& /*fs_path*/) {}
 };
 
 struct IndexStats {

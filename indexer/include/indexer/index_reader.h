@@ -43,8 +43,19 @@ public:
     // The files whose text holds trigram `t`: the union of all segments. It
     // may hold ids of files since changed or deleted; intersect with live().
     Expected<Bitmap> docs(Trigram t);
+    // The stored size of trigram `t`'s posting lists (all segments), read
+    // from the record headers without loading the lists: what docs(t) costs.
+    Expected<uint64_t> docs_bytes(Trigram t);
     // Ids of all files with postings (the universe for "any trigram").
     Expected<Bitmap> live();
+
+    // The rows whose content has no usable postings (too large,
+    // unreadable, vanished while indexing): a search must read them whatever
+    // it looks for. Uses the files_unsearchable index when there is one.
+    Expected<std::vector<IndexedFile>> unsearchable_files();
+    // When the index was last updated (meta updated_ns; 0 before the first
+    // run). kCorrupt when the value is not a number.
+    Expected<int64_t> updated_ns();
 
     // One file row by id or by path (relative to the root); nullopt if absent.
     Expected<std::optional<IndexedFile>> file(int64_t id);
@@ -61,11 +72,12 @@ public:
     Db& db() { return db_; }
 
 private:
-    Expected<std::optional<IndexedFile>> file_where(Stmt& st);
+    // The next row of `st` (reset after it unless `reset` is false, to step on).
+    Expected<std::optional<IndexedFile>> file_where(Stmt& st, bool reset = true);
     Expected<Stmt*> cached(Stmt& st, const char* sql);
 
     Db db_;
-    Stmt postings_, by_id_, by_path_, rank_, tags_;
+    Stmt postings_, postings_size_, by_id_, by_path_, rank_, tags_;
 };
 
 }  // namespace idx::indexer

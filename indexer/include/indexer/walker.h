@@ -32,6 +32,9 @@ public:
     // A problem ripgrep reports on stderr (unreadable dir, loop, bad path).
     // `fatal` problems make ripgrep exit 2; warnings (bad ignore-file lines) do not.
     virtual void on_error(const Error& error, bool fatal) = 0;
+    // A directory the walk descends into (its path as the walker opened
+    // it), before its entries are yielded. `idx watch` watches these.
+    virtual void on_dir(const std::string& /*fs_path*/) {}
 };
 
 struct WalkStats {

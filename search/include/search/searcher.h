@@ -65,15 +65,19 @@ struct SearchStats {
 };
 
 // Uses the index covering the current directory, if any (unless
-// request.no_index): files the index rules out are not read.
+// request.no_index): files the index rules out are not read. The walk finds
+// what changed since the index, unless a running `idx watch` vouches that
+// nothing did (see watched_files.h).
 Expected<SearchStats> search(const SearchRequest& request, const indexer::WalkOptions& walk, SearchSink& sink);
 
-// What search() would do with the index: the plan, and how many indexed
-// files it admits. Fails when there is no index.
+// What search() would do with the index: the plan, how many indexed files
+// it admits, and how it learns what changed since (a walk, or a running
+// `idx watch`). Fails when there is no index.
 struct SearchExplanation {
     std::string db_path, plan;
     uint64_t indexed = 0, candidates = 0;
+    std::string freshness;
 };
-Expected<SearchExplanation> explain(const SearchRequest& request);
+Expected<SearchExplanation> explain(const SearchRequest& request, const indexer::WalkOptions& walk);
 
 }  // namespace idx::search
