@@ -6,86 +6,24 @@
 #include <signal.h>
 #include <sys/socket.h>
 #include <sys/un.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
-#include <chrono>
-#include <cstdlib>
 #include <cstring>
-#include <fstream>
 #include <functional>
-#include <sstream>
-#include <thread>
 
 #include "tests/cli/rg_compare.h"
+#include "tests/support/watch_process.h"
 
 using idx::test::run_process;
 using idx::test::sorted_lines;
 using idx::test::TempTree;
+using idx::test::Watcher;
+using idx::test::freshness;
+using idx::test::vouched;
+using idx::test::wait_until_vouched;
+using idx::test::kWatchUnset;
 
 namespace {
-
-const std::vector<std::string> kUnset{"IDX_DB", "XDG_CONFIG_HOME", "RIPGREP_CONFIG_PATH"};
-
-// `idx watch ARGS` in the tree's root, with the tests' isolated environment
-// (the watcher and the searches must see the same HOME); stderr to `log`.
-class Watcher {
-public:
-    Watcher(const TempTree& t, std::vector<std::string> args = {}) : log_(logs_.path("watch.log")) {
-        pid_ = fork();
-        REQUIRE(pid_ >= 0);
-        if (pid_ == 0) {
-            if (chdir(t.root().c_str()) != 0) _exit(99);
-            for (const auto& name : kUnset) unsetenv(name.c_str());
-            setenv("HOME", t.path(".home").c_str(), 1);
-            if (!freopen("/dev/null", "w", stdout) || !freopen(log_.c_str(), "w", stderr)) _exit(97);
-            std::vector<const char*> argv{IDX_BINARY, "watch"};
-            for (const auto& a : args) argv.push_back(a.c_str());
-            argv.push_back(nullptr);
-            execv(IDX_BINARY, const_cast<char* const*>(argv.data()));
-            _exit(98);
-        }
-    }
-    ~Watcher() {
-        if (pid_ > 0) stop(SIGKILL);
-    }
-    // Stops it with `sig`; returns its exit code (-1: killed by the signal).
-    int stop(int sig = SIGTERM) {
-        kill(pid_, sig);
-        int status = 0;
-        waitpid(pid_, &status, 0);
-        pid_ = -1;
-        return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    }
-    std::string log() const {
-        std::ifstream in(log_);
-        std::stringstream s;
-        s << in.rdbuf();
-        return s.str();
-    }
-
-private:
-    TempTree logs_;  // outside the watched tree: writing the log is not a change
-    std::string log_;
-    pid_t pid_ = -1;
-};
-
-std::string freshness(const TempTree& t, const std::string& pattern = "needle") {
-    auto r = run_process({IDX_BINARY, "search", "--explain", pattern}, t.root(), idx::test::isolated_env(t), kUnset);
-    auto at = r.out.find("freshness:");
-    return at == std::string::npos ? r.err : r.out.substr(at);
-}
-
-bool vouched(const TempTree& t) { return freshness(t).find("vouches") != std::string::npos; }
-
-// Waits (up to 15 s) until the watcher vouches for the index.
-bool wait_until_vouched(const TempTree& t) {
-    for (int i = 0; i < 1500; ++i) {
-        if (vouched(t)) return true;
-        std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    }
-    return false;
-}
 
 void check_search_equals_rg(const TempTree& t, const std::vector<std::string>& args, const std::string& when) {
     auto p = idx::test::run_both(t, args, "", "", "search");
@@ -155,7 +93,7 @@ TEST_CASE("searches that idx watch cannot vouch for walk: PATH arguments, -g, -t
     auto why = [&](std::vector<std::string> args, const std::string& cwd = "") {
         std::vector<std::string> argv{IDX_BINARY, "search", "--explain", "needle"};
         argv.insert(argv.end(), args.begin(), args.end());
-        return run_process(argv, cwd.empty() ? t.root() : t.path(cwd), idx::test::isolated_env(t), kUnset).out;
+        return run_process(argv, cwd.empty() ? t.root() : t.path(cwd), idx::test::isolated_env(t), kWatchUnset).out;
     };
     CHECK(why({"src"}).find("PATH arguments") != std::string::npos);
     CHECK(why({"-g", "*.c"}).find("-g and -t") != std::string::npos);
@@ -180,7 +118,7 @@ TEST_CASE("an index updated by idx index since the watcher's last update is not 
     REQUIRE_MESSAGE(wait_until_vouched(t), w.log());
     // `idx index` may walk with other flags: the index it writes is not the
     // one the watcher vouched for.
-    REQUIRE(run_process({IDX_BINARY, "index", "--hidden"}, t.root(), idx::test::isolated_env(t), kUnset).exit_code == 0);
+    REQUIRE(run_process({IDX_BINARY, "index", "--hidden"}, t.root(), idx::test::isolated_env(t), kWatchUnset).exit_code == 0);
     CHECK(freshness(t).find("updated since") != std::string::npos);
     check_all(t, "after idx index --hidden");
     // A change the watcher has seen but not indexed yet: dirty.
@@ -194,14 +132,14 @@ TEST_CASE("a second idx watch of the same index, and bad arguments, get one line
     write_project(t);
     Watcher w(t);
     REQUIRE_MESSAGE(wait_until_vouched(t), w.log());
-    auto second = run_process({IDX_BINARY, "watch"}, t.root(), idx::test::isolated_env(t), kUnset);
+    auto second = run_process({IDX_BINARY, "watch"}, t.root(), idx::test::isolated_env(t), kWatchUnset);
     CHECK(second.exit_code == 2);
     CHECK(second.err.find("another idx watch") != std::string::npos);
     CHECK(std::count(second.err.begin(), second.err.end(), '\n') == 1);
     for (const auto& args : std::vector<std::vector<std::string>>{
              {IDX_BINARY, "watch", "/nonexistent/tree"}, {IDX_BINARY, "watch", "--settle-ms", "-5"},
              {IDX_BINARY, "watch", "--max-filesize", "12Q"}, {IDX_BINARY, "watch", "--bogus"}}) {
-        auto r = run_process(args, t.root(), idx::test::isolated_env(t), kUnset);
+        auto r = run_process(args, t.root(), idx::test::isolated_env(t), kWatchUnset);
         INFO(idx::test::describe(args), r.err);
         CHECK(r.exit_code == 2);
         CHECK(std::count(r.err.begin(), r.err.end(), '\n') == 1);

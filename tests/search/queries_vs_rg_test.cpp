@@ -4,6 +4,7 @@
 #include <random>
 
 #include "tests/cli/rg_compare.h"
+#include "tests/support/watch_process.h"
 
 using idx::test::run_both;
 using idx::test::TempTree;
@@ -75,4 +76,17 @@ TEST_CASE("the bench queries and our own print byte for byte what rg prints, wit
     compare_all(t);
     generate(t, 3);  // every file rewritten after indexing
     compare_all(t);
+}
+
+TEST_CASE("the bench queries and our own print byte for byte what rg prints when idx watch spares the walk") {
+    TempTree t;
+    generate(t, 4);
+    idx::test::Watcher w(t, {"--no-symbols"});
+    REQUIRE_MESSAGE(idx::test::wait_until_vouched(t), w.log());
+    compare_all(t);
+    CHECK(idx::test::vouched(t));  // no change during the comparison: every search above skipped the walk
+    generate(t, 5);                // every file rewritten
+    REQUIRE_MESSAGE(idx::test::wait_until_vouched(t), w.log());
+    compare_all(t);
+    CHECK(idx::test::vouched(t));
 }
