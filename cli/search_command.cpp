@@ -52,6 +52,7 @@ SearchCommand::SearchCommand(CLI::App& parent, bool with_options) {
     cmd_->add_option("-m,--max-count", max_count_, "Stop after NUM matching lines per file")->type_name("NUM");
     cmd_->add_option("--sort", sort_, "Sort results: 'path' or 'none'")->check(CLI::IsMember({"path", "none"}));
     cmd_->add_flag("--no-index", no_index_, "Scan every file even when an index exists");
+    cmd_->add_flag("--no-watch", no_watch_, "Walk to find changes even when idx watch vouches for the index");
     cmd_->add_flag("--json", json_, "Print results as JSON Lines, in ripgrep's format");
     cmd_->add_option("--color,--colour", color_, "When to use colour: auto (a terminal, and NO_COLOR unset), never, always")
         ->check(CLI::IsMember({"auto", "never", "always"}));
@@ -91,6 +92,7 @@ int SearchCommand::run() {
     req.invert = invert_;
     req.pcre2 = pcre2_;
     req.no_index = no_index_;
+    req.no_watch = no_watch_;
     req.before = before_ >= 0 ? static_cast<uint32_t>(before_) : context_ >= 0 ? static_cast<uint32_t>(context_) : 0;
     req.after = after_ >= 0 ? static_cast<uint32_t>(after_) : context_ >= 0 ? static_cast<uint32_t>(context_) : 0;
     req.max_count = max_count_;

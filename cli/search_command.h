@@ -23,7 +23,7 @@ private:
     std::vector<std::string> positional_, regexps_;
     std::string pattern_file_, sort_, color_ = "auto";
     bool ignore_case_ = false, smart_case_ = false, case_sensitive_ = false, fixed_ = false, word_ = false;
-    bool line_ = false, invert_ = false, pcre2_ = false, no_index_ = false, explain_ = false, line_number_ = false, no_line_number_ = false;
+    bool line_ = false, invert_ = false, pcre2_ = false, no_index_ = false, no_watch_ = false, explain_ = false, line_number_ = false, no_line_number_ = false;
     bool heading_ = false, no_heading_ = false, files_with_matches_ = false, count_ = false, quiet_ = false;
     bool files_without_match_ = false, count_matches_ = false, only_matching_ = false, column_ = false, json_ = false;
     int after_ = -1, before_ = -1, context_ = -1;

@@ -106,8 +106,8 @@ Expected<std::optional<WatchedFiles>> watched_files(const SearchRequest& request
                                                     std::string* why) {
     std::string ignored;
     if (why == nullptr) why = &ignored;
-    if (request.no_index) {
-        *why = "--no-index";
+    if (request.no_index || request.no_watch) {
+        *why = request.no_index ? "--no-index" : "--no-watch";
         return std::optional<WatchedFiles>();
     }
     auto vouched = ask(walk, why);

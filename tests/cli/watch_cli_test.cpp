@@ -74,8 +74,9 @@ TEST_CASE("with idx watch running, a search skips the walk and equals rg after e
         {"a hidden file appears", [&] { t.write("src/.hidden.c", "needle hidden\n"); }},
         {"a file is emptied", [&] { t.write("src/main.c", ""); }},
     };
-    for (const auto& [what, change] : changes) {
-        change();
+    for (const auto& step : changes) {
+        const std::string what = step.first;  // a copy: clang 14's doctest lambdas cannot capture a binding
+        step.second();
         check_all(t, what + " (at once)");
         REQUIRE_MESSAGE(wait_until_vouched(t), what, "\n", w.log());
         check_all(t, what + " (watcher caught up)");
@@ -101,6 +102,8 @@ TEST_CASE("searches that idx watch cannot vouch for walk: PATH arguments, -g, -t
     CHECK(why({"--hidden"}).find("other flags") != std::string::npos);
     CHECK(why({}, "src").find("not run at the index root") != std::string::npos);
     CHECK(why({"--no-index"}).find("--no-index") != std::string::npos);
+    CHECK(why({"--no-watch"}).find("--no-watch") != std::string::npos);
+    CHECK(why({}).find("vouches") != std::string::npos);
     // A hidden file and an ignored one that -g and -t select (they are not
     // in the index): the walk finds them as rg does.
     t.write("src/.dot.c", "needle\n");

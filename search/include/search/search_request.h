@@ -17,6 +17,7 @@ struct SearchRequest {
     bool invert = false;                // -v
     bool pcre2 = false;                 // -P: PCRE2 syntax and engine
     bool no_index = false;              // --no-index: scan even when an index exists
+    bool no_watch = false;              // --no-watch: walk even when idx watch vouches for the index
     uint32_t before = 0, after = 0;     // -B / -A context lines
     uint64_t max_count = 0;             // -m: selected lines per file (0: no limit)
     bool spans = false;                 // report each match's byte range (-o, --column, --count-matches)
