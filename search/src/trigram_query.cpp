@@ -83,7 +83,7 @@ std::string TrigramQuery::to_string() const {
         }
         s += '"';
     }
-    for (const auto& sub : subs) s += " " + sub.to_string();
+    for (const auto& sub : subs) s.append(" ").append(sub.to_string());
     return s + ")";
 }
 
