@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cstring>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -108,6 +109,51 @@ bool has_uppercase_literal(std::string_view p) {
 struct Pcre2Scratch {
     Pcre2MatchData md;
 };
+
+struct LineMatcher::Unicode {
+    std::vector<std::string> exprs;
+    unsigned flags = 0;
+    bool caseless = false;
+    std::once_flag once;
+    // Filled once: the UTF-8 database, or PCRE2 when Hyperscan lacks a
+    // construct; neither when both failed.
+    std::optional<HsDatabase> utf8;
+    std::optional<Pcre2Matcher> pcre;
+};
+
+namespace {
+// Whether every byte is below 0x80 (8 bytes at a time).
+bool is_ascii(std::string_view b) {
+    const char* p = b.data();
+    size_t n = b.size();
+    uint64_t acc = 0;
+    for (; n >= 32; p += 32, n -= 32) {
+        uint64_t w[4];
+        std::memcpy(w, p, 32);
+        acc |= w[0] | w[1] | w[2] | w[3];
+        if (acc & 0x8080808080808080ull) return false;
+    }
+    for (; n > 0; ++p, --n) acc |= static_cast<unsigned char>(*p);
+    return (acc & 0x8080808080808080ull) == 0;
+}
+}  // namespace
+
+const LineMatcher::Unicode* LineMatcher::unicode() const {
+    Unicode& u = *unicode_;
+    std::call_once(u.once, [&u] {
+        auto db = compile_db(u.exprs, u.flags | HS_FLAG_UTF8 | HS_FLAG_UCP);
+        if (db) {
+            u.utf8.emplace(std::move(*db));
+            return;
+        }
+        // Unsupported in UTF-8 mode (Unicode \b), or too large: PCRE2 has the
+        // same line semantics.
+        std::string joined;
+        for (const auto& e : u.exprs) joined += (joined.empty() ? "(?:" : "|(?:") + e + ")";
+        if (auto pm = Pcre2Matcher::compile(joined, u.caseless)) u.pcre.emplace(std::move(*pm));
+    });
+    return u.utf8 || u.pcre ? &u : nullptr;
+}
 
 namespace {
 // The pattern for finding spans: -w as look-around, so that a span holds
@@ -231,17 +277,25 @@ Expected<LineMatcher> LineMatcher::compile(const SearchRequest& r) {
         if (has_large_bounded_repeat(e)) return use_pcre2();
     }
     unsigned flags = HS_FLAG_MULTILINE | HS_FLAG_ALLOWEMPTY | (caseless ? HS_FLAG_CASELESS : 0);
-    auto utf8 = compile_db(exprs, flags | HS_FLAG_UTF8 | HS_FLAG_UCP);
-    if (!utf8) {
-        // Hyperscan lacks some constructs (Unicode \b, backreferences,
-        // lookaround); PCRE2 answers those with the same line semantics.
-        if (utf8.error().message.find("nsupported") != std::string::npos) return use_pcre2();
-        return std::move(utf8).error();
-    }
     auto bytes = compile_db(exprs, flags);
-    if (!bytes) return std::move(bytes).error();
-    m.utf8_ = std::make_shared<HsDatabase>(std::move(*utf8));
+    if (!bytes) {
+        // Hyperscan lacks some constructs (backreferences, lookaround);
+        // PCRE2 answers those with the same line semantics.
+        if (bytes.error().message.find("nsupported") != std::string::npos) return use_pcre2();
+        return std::move(bytes).error();
+    }
     m.bytes_ = std::make_shared<HsDatabase>(std::move(*bytes));
+    m.unicode_ = std::make_shared<Unicode>();
+    m.unicode_->exprs = std::move(exprs);
+    m.unicode_->flags = flags;
+    m.unicode_->caseless = caseless;
+    // A pattern that is not valid UTF-8 is checked by the UTF-8 compile now,
+    // so that its error comes before any search.
+    for (const auto& p : r.patterns) {
+        if (!simdjson::validate_utf8(p.data(), p.size()) && !m.unicode()) {
+            return Error::invalid("regex parse error in '" + p + "': the pattern is not valid UTF-8");
+        }
+    }
     return m;
 }
 
@@ -262,10 +316,7 @@ Expected<LineMatcher::Scratch> LineMatcher::make_scratch() const {
         if (!s.pcre_->md) return Error::io("cannot allocate PCRE2 match data");
         return s;
     }
-    hs_scratch_t* a = nullptr;
     hs_scratch_t* b = nullptr;
-    if (hs_alloc_scratch(utf8_->get(), &a) != HS_SUCCESS) return Error::io("cannot allocate Hyperscan scratch");
-    s.utf8_.reset(a);
     if (hs_alloc_scratch(bytes_->get(), &b) != HS_SUCCESS) return Error::io("cannot allocate Hyperscan scratch");
     s.bytes_.reset(b);
     return s;
@@ -274,9 +325,25 @@ Expected<LineMatcher::Scratch> LineMatcher::make_scratch() const {
 bool LineMatcher::for_each_line(std::string_view buf, Scratch& scratch,
                                 const std::function<void(size_t, size_t)>& on_line) const {
     if (pcre_) return pcre_->for_each_line(buf, scratch.pcre_->md.get(), on_line);
-    const bool utf8 = simdjson::validate_utf8(buf.data(), buf.size());
-    const hs_database_t* db = utf8 ? utf8_->get() : bytes_->get();
-    hs_scratch_t* sc = utf8 ? scratch.utf8_.get() : scratch.bytes_.get();
+    const hs_database_t* db = bytes_->get();
+    hs_scratch_t* sc = scratch.bytes_.get();
+    if (!is_ascii(buf)) {
+        const Unicode* u = unicode();
+        if (u == nullptr) return false;
+        if (u->pcre) {
+            if (!scratch.pcre_) scratch.pcre_ = std::make_unique<Pcre2Scratch>(Pcre2Scratch{u->pcre->make_match_data()});
+            return scratch.pcre_->md && u->pcre->for_each_line(buf, scratch.pcre_->md.get(), on_line);
+        }
+        if (simdjson::validate_utf8(buf.data(), buf.size())) {
+            if (!scratch.utf8_) {
+                hs_scratch_t* a = nullptr;
+                if (hs_alloc_scratch(u->utf8->get(), &a) != HS_SUCCESS) return false;
+                scratch.utf8_.reset(a);
+            }
+            db = u->utf8->get();
+            sc = scratch.utf8_.get();
+        }
+    }
 
     std::vector<std::pair<size_t, size_t>> candidates;
     ScanState st{buf.data(), buf.size(), &candidates, 0, 0, false};
