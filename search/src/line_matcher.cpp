@@ -113,16 +113,12 @@ struct Pcre2Scratch {
 struct LineMatcher::Unicode {
     std::vector<std::string> exprs;
     unsigned flags = 0;
-    bool caseless = false;
     std::once_flag once;
-    // Filled once: the UTF-8 database, or PCRE2 when Hyperscan lacks a
-    // construct; neither when both failed.
-    std::optional<HsDatabase> utf8;
-    std::optional<Pcre2Matcher> pcre;
+    std::optional<HsDatabase> utf8;  // filled once, unless Hyperscan cannot compile it in UTF-8 mode
 };
 
 namespace {
-// Whether every byte is below 0x80 (8 bytes at a time).
+// Whether every byte is below 0x80 (32 bytes at a time).
 bool is_ascii(std::string_view b) {
     const char* p = b.data();
     size_t n = b.size();
@@ -136,23 +132,37 @@ bool is_ascii(std::string_view b) {
     for (; n > 0; ++p, --n) acc |= static_cast<unsigned char>(*p);
     return (acc & 0x8080808080808080ull) == 0;
 }
+
+// Whether a (rewritten) pattern means the same in Hyperscan's byte mode as
+// with Unicode semantics on any text. Conservative: ASCII only,
+// case-sensitive, no inline flags, no "." (an escaped one counts too), no
+// negated or POSIX classes, and escapes only of punctuation or \n \t \r
+// \f \a \e (no \w \d \s \b, \p, \x.. and the like).
+bool byte_safe(const std::vector<std::string>& exprs, bool caseless) {
+    if (caseless) return false;
+    for (const auto& e : exprs) {
+        if (e.find("[:") != std::string::npos || e.find("[^") != std::string::npos) return false;
+        for (size_t i = 0; i < e.size(); ++i) {
+            const unsigned char c = static_cast<unsigned char>(e[i]);
+            if (c >= 0x80 || c == '.') return false;
+            if (c == '(' && i + 2 < e.size() && e[i + 1] == '?' && e[i + 2] != ':') return false;
+            if (c == '\\' && i + 1 < e.size()) {
+                const unsigned char n = static_cast<unsigned char>(e[i + 1]);
+                if (std::isalnum(n) && std::strchr("ntrfae", n) == nullptr) return false;
+                ++i;
+            }
+        }
+    }
+    return true;
+}
 }  // namespace
 
 const LineMatcher::Unicode* LineMatcher::unicode() const {
     Unicode& u = *unicode_;
     std::call_once(u.once, [&u] {
-        auto db = compile_db(u.exprs, u.flags | HS_FLAG_UTF8 | HS_FLAG_UCP);
-        if (db) {
-            u.utf8.emplace(std::move(*db));
-            return;
-        }
-        // Unsupported in UTF-8 mode (Unicode \b), or too large: PCRE2 has the
-        // same line semantics.
-        std::string joined;
-        for (const auto& e : u.exprs) joined += (joined.empty() ? "(?:" : "|(?:") + e + ")";
-        if (auto pm = Pcre2Matcher::compile(joined, u.caseless)) u.pcre.emplace(std::move(*pm));
+        if (auto db = compile_db(u.exprs, u.flags | HS_FLAG_UTF8 | HS_FLAG_UCP)) u.utf8.emplace(std::move(*db));
     });
-    return u.utf8 || u.pcre ? &u : nullptr;
+    return u.utf8 ? &u : nullptr;
 }
 
 namespace {
@@ -285,16 +295,19 @@ Expected<LineMatcher> LineMatcher::compile(const SearchRequest& r) {
         return std::move(bytes).error();
     }
     m.bytes_ = std::make_shared<HsDatabase>(std::move(*bytes));
-    m.unicode_ = std::make_shared<Unicode>();
-    m.unicode_->exprs = std::move(exprs);
-    m.unicode_->flags = flags;
-    m.unicode_->caseless = caseless;
-    // A pattern that is not valid UTF-8 is checked by the UTF-8 compile now,
-    // so that its error comes before any search.
-    for (const auto& p : r.patterns) {
-        if (!simdjson::validate_utf8(p.data(), p.size()) && !m.unicode()) {
-            return Error::invalid("regex parse error in '" + p + "': the pattern is not valid UTF-8");
-        }
+    m.byte_safe_ = byte_safe(exprs, caseless);
+    if (!m.byte_safe_) {
+        // Text with non-ASCII bytes: PCRE2 (compiles in a millisecond and
+        // reads invalid UTF-8 as ripgrep does), and Hyperscan's UTF-8
+        // database, compiled only if PCRE2 gives up on some text.
+        std::string joined;
+        for (const auto& e : exprs) joined += (joined.empty() ? "(?:" : "|(?:") + e + ")";
+        auto pm = compile_pcre2(joined);
+        if (!pm) return std::move(pm).error();
+        m.unicode_pcre_ = std::make_shared<Pcre2Matcher>(std::move(*pm));
+        m.unicode_ = std::make_shared<Unicode>();
+        m.unicode_->exprs = std::move(exprs);
+        m.unicode_->flags = flags;
     }
     return m;
 }
@@ -327,13 +340,19 @@ bool LineMatcher::for_each_line(std::string_view buf, Scratch& scratch,
     if (pcre_) return pcre_->for_each_line(buf, scratch.pcre_->md.get(), on_line);
     const hs_database_t* db = bytes_->get();
     hs_scratch_t* sc = scratch.bytes_.get();
-    if (!is_ascii(buf)) {
+    if (!byte_safe_ && !is_ascii(buf)) {
+        if (!scratch.pcre_) scratch.pcre_ = std::make_unique<Pcre2Scratch>(Pcre2Scratch{unicode_pcre_->make_match_data()});
+        std::vector<std::pair<size_t, size_t>> found;
+        if (scratch.pcre_->md && unicode_pcre_->for_each_line(buf, scratch.pcre_->md.get(), [&](size_t off, size_t len) {
+                found.emplace_back(off, len);
+            })) {
+            for (auto [off, len] : found) on_line(off, len);
+            return true;
+        }
+        // PCRE2 gave up (its backtracking limit): Hyperscan's UTF-8
+        // database for valid UTF-8, the byte database otherwise.
         const Unicode* u = unicode();
         if (u == nullptr) return false;
-        if (u->pcre) {
-            if (!scratch.pcre_) scratch.pcre_ = std::make_unique<Pcre2Scratch>(Pcre2Scratch{u->pcre->make_match_data()});
-            return scratch.pcre_->md && u->pcre->for_each_line(buf, scratch.pcre_->md.get(), on_line);
-        }
         if (simdjson::validate_utf8(buf.data(), buf.size())) {
             if (!scratch.utf8_) {
                 hs_scratch_t* a = nullptr;
@@ -344,7 +363,6 @@ bool LineMatcher::for_each_line(std::string_view buf, Scratch& scratch,
             sc = scratch.utf8_.get();
         }
     }
-
     std::vector<std::pair<size_t, size_t>> candidates;
     ScanState st{buf.data(), buf.size(), &candidates, 0, 0, false};
     if (hs_scan(db, buf.data(), static_cast<unsigned>(buf.size()), 0, sc, on_match, &st) != HS_SUCCESS) {

@@ -3,11 +3,11 @@
 // a match never spans a line break, as in ripgrep without -U.
 //
 // A LineMatcher may be shared by threads once compiled; each thread passes
-// its own Scratch. The Unicode database is compiled on the first text that
-// needs it (once, thread-safe): pure-ASCII text is matched by the byte
-// database, whose answers on such text are the Unicode ones (\w, \b, \s,
-// \d and case folding differ only on non-ASCII characters), and `\w+`
-// compiles in ~1 ms that way against ~150 ms with Unicode classes.
+// its own Scratch. Pure-ASCII text is matched by Hyperscan's byte database,
+// whose answers on such text are the Unicode ones (\w, \b, \s, \d and case
+// folding differ only on non-ASCII characters); `\w+` compiles in ~1 ms that
+// way against ~150 ms with Unicode classes. Text with other bytes goes to
+// PCRE2 (Unicode semantics), unless the pattern means the same on bytes.
 #pragma once
 
 #include <functional>
@@ -53,14 +53,19 @@ public:
     struct Unicode;  // the matcher for text with non-ASCII bytes (line_matcher.cpp)
 
 private:
-    // Text with non-ASCII bytes: Hyperscan in UTF-8 mode with Unicode
-    // classes for valid UTF-8, the byte database otherwise; or PCRE2 for all
-    // of it when Hyperscan lacks a construct in UTF-8 mode (Unicode \b).
+    // Hyperscan's UTF-8 database with Unicode classes, compiled on first
+    // need (nullptr if it cannot be).
     const Unicode* unicode() const;
 
+    // Pure-ASCII text, and any text when the pattern is byte_safe_ (means
+    // the same on bytes as on characters): Hyperscan's byte database.
     std::shared_ptr<HsDatabase> bytes_;
+    bool byte_safe_ = false;
+    // Other text: PCRE2 with Unicode semantics, then unicode_ if PCRE2
+    // gives up (its backtracking limit).
+    std::shared_ptr<Pcre2Matcher> unicode_pcre_;
     std::shared_ptr<Unicode> unicode_;
-    std::shared_ptr<Pcre2Matcher> pcre_;  // all text: -P, large bounded repeats
+    std::shared_ptr<Pcre2Matcher> pcre_;  // all text: -P, large bounded repeats, lookaround
     std::shared_ptr<Pcre2Matcher> spans_;  // PCRE2, leftmost-first like ripgrep's engine
 };
 
