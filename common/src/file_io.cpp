@@ -15,17 +15,27 @@ namespace idx {
 
 namespace {
 
-int read_fd(const UniqueFd& fd, std::string& buf) {
-    struct stat st {};
-    if (::fstat(fd.get(), &st) != 0) return errno;
-    // Read the size fstat gave; then probe with a small buffer for a file
-    // that grew (or a size fstat cannot know), instead of doubling a
-    // buffer that is already full: for a 1 GB file that doubling zeroed
-    // another gigabyte.
-    buf.resize(static_cast<size_t>(st.st_size));
+int read_fd(const UniqueFd& fd, std::string& buf, std::optional<size_t> size_hint) {
+    size_t size = 0;
+    bool regular = true;  // a short read is the end (not so for pipes and devices)
+    if (size_hint) {
+        size = *size_hint;
+    } else {
+        struct stat st {};
+        if (::fstat(fd.get(), &st) != 0) return errno;
+        size = static_cast<size_t>(st.st_size);
+        regular = S_ISREG(st.st_mode);
+    }
+    // Ask for one byte more than the expected size: a short read of a
+    // regular file is its end, so a file of the expected size (or smaller)
+    // takes one read. A file that grew is read on through a small probe
+    // buffer instead of doubling one that is already full (for a 1 GB file
+    // that doubling zeroed another gigabyte).
+    buf.resize(size + 1);
     size_t got = 0;
     char probe[65536];
-    while (true) {
+    bool ended = false;
+    while (!ended) {
         const bool full = got == buf.size();
         char* into = full ? probe : buf.data() + got;
         const size_t room = full ? sizeof probe : buf.size() - got;
@@ -35,6 +45,7 @@ int read_fd(const UniqueFd& fd, std::string& buf) {
             return errno;
         }
         if (n == 0) break;
+        ended = regular && static_cast<size_t>(n) < room;
         if (full) {
             buf.append(probe, static_cast<size_t>(n));
             got = buf.size();
@@ -48,10 +59,10 @@ int read_fd(const UniqueFd& fd, std::string& buf) {
 
 }  // namespace
 
-int read_whole_file(const std::string& path, std::string& buf) {
+int read_whole_file(const std::string& path, std::string& buf, std::optional<size_t> size_hint) {
     UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK));
     if (!fd) return errno;
-    return read_fd(fd, buf);
+    return read_fd(fd, buf, size_hint);
 }
 
 UniqueFd open_directory(const std::string& path) {
@@ -64,7 +75,7 @@ int read_file_beneath(int root_fd, const std::string& rel, std::string& buf) {
     how.resolve = RESOLVE_BENEATH;
     UniqueFd fd(static_cast<int>(::syscall(SYS_openat2, root_fd, rel.c_str(), &how, sizeof how)));
     if (!fd) return errno;
-    return read_fd(fd, buf);
+    return read_fd(fd, buf, std::nullopt);
 }
 
 }  // namespace idx

@@ -94,7 +94,7 @@ void process(Work& w, const IndexOptions& o, ThreadState& ts) {
         w.hash = 0;
         return;
     }
-    w.err = read_whole_file(o.root + "/" + e.path, ts.buf);
+    w.err = read_whole_file(o.root + "/" + e.path, ts.buf, e.size);
     if (w.err != 0) return;
     w.bytes = ts.buf.size();
     w.hash = static_cast<int64_t>(XXH3_64bits(ts.buf.data(), ts.buf.size()));

@@ -36,7 +36,8 @@ public:
             }
             local.scratch = std::make_unique<LineMatcher::Scratch>(std::move(*s));
         }
-        if (int err = read_whole_file(e.path, local.buf); err != 0) {
+        const auto hint = e.has_metadata && !e.is_explicit ? std::optional<size_t>(e.size) : std::nullopt;
+        if (int err = read_whole_file(e.path, local.buf, hint); err != 0) {
             Error error = Error::from_errno(err, e.path);
             error.message += " (os error " + std::to_string(err) + ")";
             on_error(error, true);

@@ -1,6 +1,7 @@
 // read_whole_file(): a file's bytes into a reusable buffer.
 #pragma once
 
+#include <optional>
 #include <string>
 
 #include "common/unique_handle.h"
@@ -9,8 +10,10 @@ namespace idx {
 
 // Replaces `buf` with the content of `path`; returns 0 or an errno. A file
 // that shrinks or grows while being read yields what was read. Never blocks
-// on a FIFO (O_NONBLOCK).
-int read_whole_file(const std::string& path, std::string& buf);
+// on a FIFO (O_NONBLOCK). `size_hint`: the regular file's size if known
+// (from a walk or the index), which spares an fstat; a wrong hint costs
+// only speed.
+int read_whole_file(const std::string& path, std::string& buf, std::optional<size_t> size_hint = std::nullopt);
 
 // The same for `rel` inside the directory `root_fd` (from
 // open_directory()), for paths that come from the index rather than from a
