@@ -146,7 +146,9 @@ Expected<void> rank_files(Db& db) {
         put->bind(1, graph->ids[i]).bind(2, rank[i]);
         if (auto r = put->run(); !r) return r;
     }
-    return {};
+    // Read by every `idx sym` (IndexReader::ranked_files): a meta row, not a
+    // count over the table.
+    return write_meta(db, "ranked_files", std::to_string(rank.size()));
 }
 
 }  // namespace

@@ -66,6 +66,17 @@ Expected<std::optional<IndexedFile>> IndexReader::file(std::string_view path) {
     return file_where(**st);
 }
 
+Expected<int64_t> IndexReader::ranked_files() {
+    auto v = read_meta(db_, "ranked_files");
+    if (!v) return std::move(v).error();
+    int64_t n = 0;
+    if (auto [end, ec] = std::from_chars(v->data(), v->data() + v->size(), n);
+        !v->empty() && ec == std::errc() && end == v->data() + v->size()) {
+        return n;
+    }
+    return db_.scalar("SELECT count(*) FROM file_rank");
+}
+
 Expected<double> IndexReader::file_rank(int64_t id) {
     auto st = cached(rank_, "SELECT rank FROM file_rank WHERE file = ?1");
     if (!st) return std::move(st).error();

@@ -13,12 +13,17 @@ bool digit(char c) { return c >= '0' && c <= '9'; }
 
 }  // namespace
 
-FoldedName fold_name(std::string_view name) {
-    FoldedName f;
+namespace {
+
+// fold_name() into caller-provided arrays of kMaxMatchedName bytes; returns
+// the folded length. fuzzy_score() runs it for up to ~250k names a query,
+// so it allocates nothing.
+size_t fold_into(std::string_view name, char* chars, uint8_t* heads) {
+    size_t len = 0;
     bool boundary = true;  // the next kept char starts a segment
     char prev = 0;
     for (char c : name) {
-        if (f.chars.size() == kMaxMatchedName) break;
+        if (len == kMaxMatchedName) break;
         if (!lower(c) && !upper(c) && !digit(c)) {
             boundary = true;
             prev = 0;
@@ -26,15 +31,41 @@ FoldedName fold_name(std::string_view name) {
         }
         bool head = boundary || (upper(c) && !upper(prev)) || (digit(c) != digit(prev) && prev != 0);
         // "HTTPCode": the C of Code starts a segment (an upper followed by a lower after uppers).
-        f.chars.push_back(upper(c) ? static_cast<char>(c - 'A' + 'a') : c);
-        f.heads.push_back(head ? 1 : 0);
-        if (lower(c) && upper(prev) && f.chars.size() >= 2) {
-            const size_t i = f.chars.size() - 2;
-            if (i > 0 && !f.heads[i] && f.chars.size() >= 3) f.heads[i] = 1;
+        chars[len] = upper(c) ? static_cast<char>(c - 'A' + 'a') : c;
+        heads[len] = head ? 1 : 0;
+        ++len;
+        if (lower(c) && upper(prev) && len >= 3) {
+            const size_t i = len - 2;
+            if (!heads[i]) heads[i] = 1;
         }
         boundary = false;
         prev = c;
     }
+    return len;
+}
+
+// heads_after[i]: the first kHeadJumps segment heads after position i (-1: none).
+void next_heads_into(const uint8_t* heads, size_t len, std::array<int, kHeadJumps>* heads_after) {
+    std::array<int, kHeadJumps> ahead;
+    ahead.fill(-1);
+    for (size_t i = len; i-- > 0;) {
+        heads_after[i] = ahead;
+        if (heads[i]) {
+            for (int h = kHeadJumps - 1; h > 0; --h) ahead[h] = ahead[h - 1];
+            ahead[0] = static_cast<int>(i);
+        }
+    }
+}
+
+}  // namespace
+
+FoldedName fold_name(std::string_view name) {
+    char chars[kMaxMatchedName];
+    uint8_t heads[kMaxMatchedName];
+    const size_t len = fold_into(name, chars, heads);
+    FoldedName f;
+    f.chars.assign(chars, len);
+    f.heads.assign(heads, heads + len);
     return f;
 }
 
@@ -59,53 +90,39 @@ bool subsequence(std::string_view q, std::string_view name) {
     return k == q.size();
 }
 
-// next_heads[i]: the first kHeadJumps segment heads after position i.
-std::vector<std::array<int, kHeadJumps>> next_heads(const FoldedName& f) {
-    const size_t len = f.chars.size();
-    std::vector<std::array<int, kHeadJumps>> out(len);
-    std::array<int, kHeadJumps> ahead;
-    ahead.fill(-1);
-    for (size_t i = len; i-- > 0;) {
-        out[i] = ahead;
-        if (f.heads[i]) {
-            for (int h = kHeadJumps - 1; h > 0; --h) ahead[h] = ahead[h - 1];
-            ahead[0] = static_cast<int>(i);
-        }
-    }
-    return out;
-}
-
 }  // namespace
 
 std::optional<int> fuzzy_score(std::string_view q, std::string_view name) {
     if (q.empty() || !subsequence(q, name)) return std::nullopt;
-    const FoldedName f = fold_name(name);
-    const std::string& n = f.chars;
-    const size_t m = q.size(), len = n.size();
+    char n[kMaxMatchedName];
+    uint8_t heads[kMaxMatchedName];
+    const size_t len = fold_into(name, n, heads);
+    const size_t m = q.size();
     if (m > len) return std::nullopt;
-    const auto heads = next_heads(f);
+    std::array<int, kHeadJumps> jumps[kMaxMatchedName];
+    next_heads_into(heads, len, jumps);
     // best[i]: the best score with the current query char placed at i.
     constexpr int kNone = -1'000'000;
-    std::vector<int> best(len, kNone), next(len, kNone);
+    int best[kMaxMatchedName], next[kMaxMatchedName];
     for (size_t i = 0; i < len; ++i) {
-        if (n[i] == q[0]) best[i] = (f.heads[i] ? 6 : 1) + (i == 0 ? 10 : 0);
+        best[i] = n[i] == q[0] ? (heads[i] ? 6 : 1) + (i == 0 ? 10 : 0) : kNone;
     }
     for (size_t k = 1; k < m; ++k) {
-        std::fill(next.begin(), next.end(), kNone);
+        std::fill(next, next + len, kNone);
         for (size_t p = 0; p < len; ++p) {
             if (best[p] == kNone) continue;
             for (size_t d = 1; d <= static_cast<size_t>(kMaxGap) && p + d < len; ++d) {
                 const size_t i = p + d;
                 if (n[i] != q[k]) continue;
-                const int s = best[p] + (d == 1 ? 4 : 1 - static_cast<int>(d)) + (f.heads[i] ? 5 : 1);
+                const int s = best[p] + (d == 1 ? 4 : 1 - static_cast<int>(d)) + (heads[i] ? 5 : 1);
                 next[i] = std::max(next[i], s);
             }
-            for (int h : heads[p]) {
+            for (int h : jumps[p]) {
                 if (h < 0 || n[static_cast<size_t>(h)] != q[k]) continue;
                 next[static_cast<size_t>(h)] = std::max(next[static_cast<size_t>(h)], best[p] + 1 + 5);
             }
         }
-        best.swap(next);
+        std::copy(next, next + len, best);
     }
     size_t at = 0;
     for (size_t i = 1; i < len; ++i) {
@@ -114,22 +131,24 @@ std::optional<int> fuzzy_score(std::string_view q, std::string_view name) {
     if (best[at] == kNone) return std::nullopt;
     // Segments after the last matched char that the query never reached.
     int missed = 0;
-    for (size_t i = at + 1; i < len; ++i) missed += f.heads[i];
+    for (size_t i = at + 1; i < len; ++i) missed += heads[i];
     // Names with more segments than the query needs rank lower: each head
     // matched earns a bonus above, so without this a query's letters landing
     // on the heads of a long name (MID_TX_LOCK_MODE for "mtxlck") would beat
     // the name it abbreviates (mutex_lock).
-    const int segments = static_cast<int>(std::count(f.heads.begin(), f.heads.end(), 1));
+    const int segments = static_cast<int>(std::count(heads, heads + len, 1));
     int score = best[at] - static_cast<int>(len - m) - 6 * missed - 4 * (segments - 1);
-    if (n == q) score += 200;
-    else if (n.compare(0, m, q) == 0) score += 100;
+    const std::string_view folded(n, len);
+    if (folded == q) score += 200;
+    else if (folded.substr(0, m) == q) score += 100;
     if (name == q) score += 50;  // exact case too (q is folded, so lowercase names)
     return score;
 }
 
 void name_pairs(const FoldedName& f, std::vector<uint16_t>& out) {
     const std::string& n = f.chars;
-    const auto heads = next_heads(f);
+    std::vector<std::array<int, kHeadJumps>> heads(n.size());
+    next_heads_into(f.heads.data(), n.size(), heads.data());
     for (size_t i = 0; i < n.size(); ++i) {
         const int a = code(n[i]) * 36;
         for (size_t j = i + 1; j < n.size() && j - i <= static_cast<size_t>(kMaxGap); ++j) {

@@ -184,7 +184,7 @@ Expected<std::vector<SymbolMatch>> SymbolLookup::fuzzy(std::string_view query, c
     indexer::ReadTransaction tx(reader_.db());
     auto names = indexer::match_symbol_names(reader_.db(), q, std::max<size_t>(limit * 3, 30), stats);
     if (!names) return std::move(names).error();
-    auto files = reader_.db().scalar("SELECT count(*) FROM file_rank");
+    auto files = reader_.ranked_files();
     if (!files) return std::move(files).error();
     std::vector<SymbolMatch> out;
     for (const auto& n : *names) {

@@ -62,6 +62,9 @@ public:
     Expected<std::optional<IndexedFile>> file(std::string_view path);
     // The file's PageRank in the file graph (0 when unranked).
     Expected<double> file_rank(int64_t id);
+    // How many files have a rank (meta ranked_files; counted in an index
+    // written before that row existed).
+    Expected<int64_t> ranked_files();
 
     // Tags named exactly `name`: definitions, or references (from the
     // grammars' tags.scm), ordered by path then line.
