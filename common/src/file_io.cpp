@@ -17,7 +17,7 @@ namespace {
 
 int read_fd(const UniqueFd& fd, std::string& buf, std::optional<size_t> size_hint) {
     size_t size = 0;
-    bool regular = true;  // a short read is the end (not so for pipes and devices)
+    bool regular = true;  // a short read past the size is the end (not so for pipes and devices)
     if (size_hint) {
         size = *size_hint;
     } else {
@@ -45,7 +45,9 @@ int read_fd(const UniqueFd& fd, std::string& buf, std::optional<size_t> size_hin
             return errno;
         }
         if (n == 0) break;
-        ended = regular && static_cast<size_t>(n) < room;
+        // A short read ends a regular file once its expected size is in: a
+        // read returns at most ~2 GiB, and procfs files report size 0.
+        ended = regular && size > 0 && got + static_cast<size_t>(n) >= size && static_cast<size_t>(n) < room;
         if (full) {
             buf.append(probe, static_cast<size_t>(n));
             got = buf.size();

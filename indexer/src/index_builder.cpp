@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <charconv>
 #include <chrono>
 #include <cstdio>
 #include <mutex>
@@ -257,6 +258,13 @@ Expected<IndexStats> build_index(const IndexOptions& o, IndexObserver* observer)
     // read again.
     std::unordered_map<std::string, std::string> git_ids;
     tbb::task_group side;
+    // Before the walk and git: a file changed after this moment may have
+    // been read in the same clock tick (see kRacyNs).
+    const int64_t scan_started = now_ns();
+    int64_t prev_scan_started = 0;
+    if (auto v = read_meta(*db, "scan_started_ns"); v && !v->empty()) {
+        std::from_chars(v->data(), v->data() + v->size(), prev_scan_started);
+    }
     side.run([&] { walked = indexer::walk(walk, sink); });
     side.run([&] { git_ids = git_blob_ids(o.root); });
     std::unordered_map<std::string, OldFile> old;
@@ -291,14 +299,17 @@ Expected<IndexStats> build_index(const IndexOptions& o, IndexObserver* observer)
         OldFile* prev = it == old.end() ? nullptr : &it->second;
         if (prev) prev->seen = true;
         const bool usable = prev && prev->skip != "unreadable" && prev->skip != "vanished";
-        if (usable && prev->size == static_cast<int64_t>(e.size) && prev->mtime_ns == e.mtime_ns &&
+        const bool racy = prev && prev->mtime_ns >= prev_scan_started - kRacyNs;
+        if (usable && !racy && prev->size == static_cast<int64_t>(e.size) && prev->mtime_ns == e.mtime_ns &&
             prev->inode == static_cast<int64_t>(e.inode)) {
             ++stats.unchanged;
             continue;
         }
         auto git = git_ids.find(e.path);
+        // git's blob id vouches for the content only if the file was not
+        // changed while (or just before) git looked.
         if (usable && git != git_ids.end() && !prev->git_oid.empty() && prev->git_oid == git->second &&
-            prev->size == static_cast<int64_t>(e.size)) {
+            prev->size == static_cast<int64_t>(e.size) && e.mtime_ns < scan_started - kRacyNs) {
             git_same.emplace_back(prev->id, &e);
             continue;
         }
@@ -376,7 +387,9 @@ Expected<IndexStats> build_index(const IndexOptions& o, IndexObserver* observer)
         if (auto r = compact_segments(*db); !r) return fail(r.error());
     }
 
-    if (auto r = write_meta(*db, "updated_ns", std::to_string(now_ns())); !r) return fail(r.error());
+    stats.updated_ns = now_ns();
+    if (auto r = write_meta(*db, "updated_ns", std::to_string(stats.updated_ns)); !r) return fail(r.error());
+    if (auto r = write_meta(*db, "scan_started_ns", std::to_string(scan_started)); !r) return fail(r.error());
     if (auto r = write_meta(*db, "root", o.root); !r) return fail(r.error());
     if (auto r = db->exec("COMMIT"); !r) return fail(r.error());
     if (observer) observer->on_progress(progress);

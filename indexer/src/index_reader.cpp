@@ -121,18 +121,21 @@ Expected<std::vector<IndexedFile>> IndexReader::unsearchable_files() {
     return out;
 }
 
-Expected<int64_t> IndexReader::updated_ns() {
-    auto v = read_meta(db_, "updated_ns");
+Expected<int64_t> IndexReader::meta_int(const char* key) {
+    auto v = read_meta(db_, key);
     if (!v) return std::move(v).error();
     if (v->empty()) return int64_t{0};
-    int64_t ns = 0;
-    auto [end, ec] = std::from_chars(v->data(), v->data() + v->size(), ns);
+    int64_t n = 0;
+    auto [end, ec] = std::from_chars(v->data(), v->data() + v->size(), n);
     if (ec != std::errc() || end != v->data() + v->size()) {
-        return Error{ErrorKind::kCorrupt, db_.path() + ": the index's update time is not a number; rebuild with "
+        return Error{ErrorKind::kCorrupt, db_.path() + ": the index's " + key + " is not a number; rebuild with "
                                                        "`idx index --rebuild`"};
     }
-    return ns;
+    return n;
 }
+
+Expected<int64_t> IndexReader::updated_ns() { return meta_int("updated_ns"); }
+Expected<int64_t> IndexReader::scan_started_ns() { return meta_int("scan_started_ns"); }
 
 Expected<uint64_t> IndexReader::docs_bytes(Trigram t) {
     auto st = cached(postings_size_, "SELECT COALESCE(SUM(length(docs)), 0) FROM postings WHERE key >= ?1 AND key < ?2");

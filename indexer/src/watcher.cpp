@@ -12,6 +12,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <atomic>
 #include <mutex>
 #include <optional>
 #include <set>
@@ -22,7 +23,6 @@
 
 #include "common/lexical_path.h"
 #include "ignore_stack.h"
-#include "indexer/index_reader.h"
 #include "indexer/watch_channel.h"
 
 namespace idx::indexer {
@@ -57,7 +57,10 @@ public:
     // IndexObserver, for the updates: progress and warnings pass through;
     // every directory the walk enters is watched before its files are read.
     void on_progress(const IndexProgress& p) override { obs_.on_progress(p); }
-    void on_warning(const Error& e) override { obs_.on_warning(e); }
+    void on_warning(const Error& e) override {
+        walk_problems_.fetch_add(1, std::memory_order_relaxed);
+        obs_.on_warning(e);
+    }
     void on_dir(const std::string& fs_path) override {
         const int wd = ::inotify_add_watch(inotify_.get(), fs_path.c_str(), kTreeMask);
         std::lock_guard lock(mu_);
@@ -73,6 +76,7 @@ public:
 private:
     Expected<void> setup();
     void watch_named(const std::string& dir, std::string name);
+    void watch_outside();
     bool cancelled() const { return o_.index.cancel && o_.index.cancel->load(); }
     bool relevant(const inotify_event& e);
     void drain_events();
@@ -85,11 +89,15 @@ private:
     UniqueFd lock_, inotify_, listen_, wake_;
     std::string fingerprint_, db_base_;
     int db_dir_wd_ = -1;
+    std::mutex mu_;  // guards named_, tree_wds_ and watch_error_ (walker threads)
     // Places outside the walk: the names whose events count there.
     std::unordered_map<int, std::set<std::string, std::less<>>> named_;
-    std::mutex mu_;                     // guards tree_wds_ and watch_error_ (walker threads)
     std::unordered_set<int> tree_wds_;  // folders the walk entered
     std::optional<Error> watch_error_;
+    // Problems the update's walk reported (unreadable folders, bad ignore
+    // lines, a missing root): rg reports them on every search, so the index
+    // is not vouched for until an update walks without any.
+    std::atomic<uint64_t> walk_problems_{0};
 
     bool dirty_ = true;                 // a change the index may not hold yet
     Clock::time_point quiet_since_{};   // the last change (updates wait `settle` after it)
@@ -97,7 +105,6 @@ private:
     std::thread worker_;
     bool running_ = false;
     std::optional<Expected<IndexStats>> result_;
-    int64_t result_ns_ = 0;
     std::string last_retry_;
     std::vector<Client> clients_;
 };
@@ -121,30 +128,7 @@ Expected<void> Watcher::setup() {
     db_base_ = std::string(basename_of(o_.index.db_path));
     db_dir_wd_ = ::inotify_add_watch(inotify_.get(), dirname_of(o_.index.db_path).c_str(), kTreeMask);
 
-    // Ignore files in the folders above the root apply to the walk.
-    const IgnoreOptions& ig = o_.index.walk.ignore;
-    if (!ig.no_ignore_parent) {
-        for (std::string dir = o_.index.root; dir != "/";) {
-            dir = dirname_of(dir);
-            for (const char* n : {".gitignore", ".ignore", ".rgignore", ".git"}) watch_named(dir, n);
-        }
-    }
-    if (const std::string git = git_common_dir(o_.index.root); !git.empty()) {
-        watch_named(git + "/info", "exclude");
-        watch_named(git, "info");
-    }
-    if (!ig.no_ignore_global && !ig.no_ignore_vcs) {
-        if (const char* home = std::getenv("HOME"); home && *home) watch_named(home, ".gitconfig");
-        const char* xdg_env = std::getenv("XDG_CONFIG_HOME");
-        const char* home = std::getenv("HOME");
-        const std::string xdg = xdg_env && *xdg_env ? xdg_env : home && *home ? std::string(home) + "/.config" : "";
-        if (!xdg.empty()) {
-            watch_named(xdg + "/git", "config");
-            watch_named(xdg + "/git", "ignore");
-            watch_named(xdg, "git");
-        }
-        if (const std::string g = global_excludes_path(); !g.empty()) watch_named(dirname_of(g), std::string(basename_of(g)));
-    }
+    watch_outside();
     auto sock = listen_watch_socket(o_.index.db_path);
     if (!sock) return std::move(sock).error();
     listen_ = std::move(*sock);
@@ -154,7 +138,46 @@ Expected<void> Watcher::setup() {
 // Watches `dir` (if it exists) for events on entries named `name`.
 void Watcher::watch_named(const std::string& dir, std::string name) {
     const int wd = ::inotify_add_watch(inotify_.get(), dir.c_str(), kTreeMask);
+    std::lock_guard lock(mu_);
     if (wd >= 0) named_[wd].insert(std::move(name));
+}
+
+// The places outside the walk whose files decide what it yields: the
+// root's own entry in its parent (a root removed and made again), ignore
+// files in the folders above the root and the git directories there
+// (info/exclude), and git's global excludes and config. Called before each
+// update, so that folders made since get their watches.
+void Watcher::watch_outside() {
+    const std::string& root = o_.index.root;
+    if (root != "/") watch_named(dirname_of(root), std::string(basename_of(root)));
+    const IgnoreOptions& ig = o_.index.walk.ignore;
+    auto watch_git = [&](const std::string& dir) {
+        watch_named(dir, ".git");
+        if (const std::string git = git_common_dir(dir); !git.empty()) {
+            watch_named(git + "/info", "exclude");
+            watch_named(git, "info");
+        }
+    };
+    watch_git(root);
+    if (!ig.no_ignore_parent) {
+        for (std::string dir = root; dir != "/";) {
+            dir = dirname_of(dir);
+            for (const char* n : {".gitignore", ".ignore", ".rgignore"}) watch_named(dir, n);
+            watch_git(dir);
+        }
+    }
+    if (!ig.no_ignore_global && !ig.no_ignore_vcs) {
+        const char* home = std::getenv("HOME");
+        if (home && *home) watch_named(home, ".gitconfig");
+        const char* xdg_env = std::getenv("XDG_CONFIG_HOME");
+        const std::string xdg = xdg_env && *xdg_env ? xdg_env : home && *home ? std::string(home) + "/.config" : "";
+        if (!xdg.empty()) {
+            watch_named(xdg + "/git", "config");
+            watch_named(xdg + "/git", "ignore");
+            watch_named(xdg, "git");
+        }
+        if (const std::string g = global_excludes_path(); !g.empty()) watch_named(dirname_of(g), std::string(basename_of(g)));
+    }
 }
 
 bool Watcher::relevant(const inotify_event& e) {
@@ -162,14 +185,17 @@ bool Watcher::relevant(const inotify_event& e) {
     if (e.mask & IN_IGNORED) {                // the watch is gone (its folder was deleted or moved away)
         std::lock_guard lock(mu_);
         tree_wds_.erase(e.wd);
+        named_.erase(e.wd);
         return false;
     }
     const std::string_view name = e.len > 0 ? std::string_view(e.name) : std::string_view();
-    if (e.wd == db_dir_wd_ && name.substr(0, db_base_.size()) == db_base_) return false;
-    {
-        std::lock_guard lock(mu_);
-        if (tree_wds_.count(e.wd) > 0) return true;
+    if (e.wd == db_dir_wd_) {
+        for (const char* suffix : {"", "-wal", "-shm", "-journal", "-watch.sock", "-watch.lock"}) {
+            if (name == db_base_ + suffix) return false;
+        }
     }
+    std::lock_guard lock(mu_);
+    if (tree_wds_.count(e.wd) > 0) return true;
     auto it = named_.find(e.wd);
     return it != named_.end() && it->second.count(name) > 0;
 }
@@ -195,17 +221,10 @@ void Watcher::drain_events() {
 void Watcher::start_update() {
     dirty_ = false;
     running_ = true;
+    walk_problems_.store(0);
+    watch_outside();  // folders created since (.git/info, ~/.config/git) get their watches
     worker_ = std::thread([this] {
-        auto stats = build_index(o_.index, this);
-        int64_t ns = 0;
-        if (stats) {
-            auto reader = IndexReader::open(o_.index.db_path);
-            auto u = reader ? reader->updated_ns() : Expected<int64_t>(reader.error());
-            if (u) ns = *u;
-            else stats = std::move(u).error();
-        }
-        result_ = std::move(stats);
-        result_ns_ = ns;
+        result_ = build_index(o_.index, this);
         const uint64_t one = 1;
         (void)!::write(wake_.get(), &one, sizeof one);
     });
@@ -234,7 +253,7 @@ Expected<void> Watcher::finish_update() {
     }
     last_retry_.clear();
     drain_events();  // a change queued while the update ran keeps the index dirty
-    if (!dirty_ && !r->symbols_interrupted) clean_ns_ = result_ns_;
+    if (!dirty_ && !r->symbols_interrupted && walk_problems_.load() == 0) clean_ns_ = r->updated_ns;
     obs_.on_update(*r, clean_ns_ > 0);
     return {};
 }
@@ -296,7 +315,12 @@ Expected<void> Watcher::run() {
         if (fds[1].revents & POLLIN) {
             while (true) {
                 UniqueFd fd(::accept4(listen_.get(), nullptr, nullptr, SOCK_CLOEXEC | SOCK_NONBLOCK));
-                if (!fd) break;
+                if (!fd) {
+                    // Out of descriptors: the listener stays readable, so
+                    // wait instead of spinning on it.
+                    if (errno == EMFILE || errno == ENFILE) ::poll(nullptr, 0, 50);
+                    break;
+                }
                 if (clients_.size() < kMaxClients) clients_.push_back({std::move(fd), {}, later});
             }
         }

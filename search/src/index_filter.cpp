@@ -4,6 +4,7 @@
 
 #include <climits>
 
+#include "indexer/index_builder.h"
 #include "indexer/index_locator.h"
 #include "search/query_plan.h"
 
@@ -40,9 +41,12 @@ Expected<std::optional<IndexFilter>> IndexFilter::open_with_plan(TrigramQuery pl
     if (!admitted) return std::move(admitted).error();
     auto files = reader->files();
     if (!files) return std::move(files).error();
+    auto scan_started = reader->scan_started_ns();
+    if (!scan_started) return std::move(scan_started).error();
     f.files_.reserve(files->size());
     for (auto& file : *files) {
-        const bool unsearchable = must_read(file);
+        // A racily clean file may have changed without a new size or mtime.
+        const bool unsearchable = must_read(file) || file.mtime_ns >= *scan_started - indexer::kRacyNs;
         const bool candidate = !*admitted || roaring_bitmap_contains((*admitted)->get(), static_cast<uint32_t>(file.id));
         f.candidates_ += candidate && !unsearchable ? 1 : 0;
         f.files_.emplace(std::move(file.path), Known{file.size, file.mtime_ns, file.inode, unsearchable, candidate});

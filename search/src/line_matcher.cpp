@@ -155,6 +155,24 @@ bool byte_safe(const std::vector<std::string>& exprs, bool caseless) {
     }
     return true;
 }
+
+// Whether pure-ASCII text gets the Unicode answers from the byte database.
+// Not for a case-insensitive pattern that names a non-ASCII character
+// (directly or by an escape): Unicode folds K (KELVIN SIGN) to k and ſ to s.
+bool ascii_text_safe(const std::vector<std::string>& exprs, bool caseless) {
+    if (!caseless) return true;
+    for (const auto& e : exprs) {
+        for (size_t i = 0; i < e.size(); ++i) {
+            const unsigned char c = static_cast<unsigned char>(e[i]);
+            if (c >= 0x80) return false;
+            if (c == '\\' && i + 1 < e.size()) {
+                if (std::strchr("xuUpPN", e[i + 1]) != nullptr) return false;
+                ++i;
+            }
+        }
+    }
+    return true;
+}
 }  // namespace
 
 const LineMatcher::Unicode* LineMatcher::unicode() const {
@@ -296,6 +314,7 @@ Expected<LineMatcher> LineMatcher::compile(const SearchRequest& r) {
     }
     m.bytes_ = std::make_shared<HsDatabase>(std::move(*bytes));
     m.byte_safe_ = byte_safe(exprs, caseless);
+    m.ascii_safe_ = ascii_text_safe(exprs, caseless);
     if (!m.byte_safe_) {
         // Text with non-ASCII bytes: PCRE2 (compiles in a millisecond and
         // reads invalid UTF-8 as ripgrep does), and Hyperscan's UTF-8
@@ -340,7 +359,7 @@ bool LineMatcher::for_each_line(std::string_view buf, Scratch& scratch,
     if (pcre_) return pcre_->for_each_line(buf, scratch.pcre_->md.get(), on_line);
     const hs_database_t* db = bytes_->get();
     hs_scratch_t* sc = scratch.bytes_.get();
-    if (!byte_safe_ && !is_ascii(buf)) {
+    if (!byte_safe_ && (!ascii_safe_ || !is_ascii(buf))) {
         if (!scratch.pcre_) scratch.pcre_ = std::make_unique<Pcre2Scratch>(Pcre2Scratch{unicode_pcre_->make_match_data()});
         std::vector<std::pair<size_t, size_t>> found;
         if (scratch.pcre_->md && unicode_pcre_->for_each_line(buf, scratch.pcre_->md.get(), [&](size_t off, size_t len) {
@@ -352,7 +371,7 @@ bool LineMatcher::for_each_line(std::string_view buf, Scratch& scratch,
         // PCRE2 gave up (its backtracking limit): Hyperscan's UTF-8
         // database for valid UTF-8, the byte database otherwise.
         const Unicode* u = unicode();
-        if (u == nullptr) return false;
+        if (u == nullptr) return false;  // the caller reports the file as unsearchable
         if (simdjson::validate_utf8(buf.data(), buf.size())) {
             if (!scratch.utf8_) {
                 hs_scratch_t* a = nullptr;

@@ -227,7 +227,9 @@ TrigramQuery plan_one(const std::string& pattern, bool icase) {
 }  // namespace
 
 TrigramQuery plan_query(const SearchRequest& r) {
-    if (r.invert || r.patterns.empty()) return TrigramQuery::all();
+    // -v and --files-without-match report files by what they lack: every
+    // file must be read.
+    if (r.invert || r.report_files_without_match || r.patterns.empty()) return TrigramQuery::all();
     bool icase = r.case_insensitive;
     if (r.smart_case && !icase) {
         icase = true;

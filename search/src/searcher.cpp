@@ -82,7 +82,7 @@ public:
         shape_lines(buf, selected, req_,
                     [&](std::string_view line) { return matcher_.spans(line, *local.scratch); }, fm.lines);
         if (!ok) {
-            on_error(Error::io(e.path + ": Hyperscan scan failed"), true);
+            on_error(Error::io(e.path + ": matching failed (a regex engine reached its limit)"), true);
             return;
         }
         if (cutoff && e.is_explicit && !req_.invert) {

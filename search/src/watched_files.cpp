@@ -29,6 +29,9 @@ struct Vouched {
 std::optional<Vouched> ask(const indexer::WalkOptions& walk, std::string* why) {
     if (!walk.paths.empty()) return *why = "PATH arguments are walked", std::nullopt;
     if (!walk.globs.empty() || !walk.types.empty()) return *why = "-g and -t are walked", std::nullopt;
+    // Folders reached through symlinks are not watched (their events come
+    // from the link's target, outside the tree).
+    if (walk.follow_links) return *why = "-L is walked", std::nullopt;
     std::string dir = walk.base_dir;
     if (dir.empty()) {
         char cwd[PATH_MAX];
@@ -43,7 +46,7 @@ std::optional<Vouched> ask(const indexer::WalkOptions& walk, std::string* why) {
     if (report->fingerprint != indexer::watch_fingerprint(walk, where->root)) {
         return *why = "idx watch walks with other flags", std::nullopt;
     }
-    if (!report->clean) return *why = "idx watch has changes not indexed yet", std::nullopt;
+    if (!report->clean) return *why = "idx watch has changes not indexed yet, or its last walk reported problems", std::nullopt;
     return Vouched{std::move(*where), std::move(*report)};
 }
 

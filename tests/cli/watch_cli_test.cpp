@@ -103,6 +103,7 @@ TEST_CASE("searches that idx watch cannot vouch for walk: PATH arguments, -g, -t
     CHECK(why({}, "src").find("not run at the index root") != std::string::npos);
     CHECK(why({"--no-index"}).find("--no-index") != std::string::npos);
     CHECK(why({"--no-watch"}).find("--no-watch") != std::string::npos);
+    CHECK(why({"-L"}).find("-L is walked") != std::string::npos);
     CHECK(why({}).find("vouches") != std::string::npos);
     // A hidden file and an ignored one that -g and -t select (they are not
     // in the index): the walk finds them as rg does.
@@ -128,6 +129,27 @@ TEST_CASE("an index updated by idx index since the watcher's last update is not 
     t.write("src/new.c", "needle\n");
     CHECK(freshness(t).find("changes not indexed yet") != std::string::npos);
     check_all(t, "while the watcher waits");
+}
+
+TEST_CASE("a walk that reports a problem (a bad ignore line) is not vouched for until a clean walk (review)") {
+    TempTree t;
+    write_project(t);
+    Watcher w(t);
+    REQUIRE_MESSAGE(wait_until_vouched(t), w.log());
+    // rg prints a warning for the bad line on every search; an index whose
+    // walk met it must not let a search skip that walk.
+    t.write(".ignore", "a[\n");
+    bool settled = false;
+    for (int i = 0; i < 300 && !settled; ++i) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+        settled = freshness(t).find("reported problems") != std::string::npos && w.log().find("a[") != std::string::npos;
+    }
+    CHECK_MESSAGE(settled, w.log());
+    CHECK(!vouched(t));
+    check_all(t, "bad ignore line");
+    t.write(".ignore", "build/\n");
+    CHECK_MESSAGE(wait_until_vouched(t), w.log());
+    check_all(t, "ignore line mended");
 }
 
 TEST_CASE("a second idx watch of the same index, and bad arguments, get one line and exit 2") {

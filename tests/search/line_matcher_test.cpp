@@ -89,4 +89,8 @@ TEST_CASE("pure-ASCII text gets the Unicode answers from the byte database") {
     k.case_insensitive = true;
     CHECK(lines(k, "K\nx\n") == std::vector<std::string>{"K"});
     CHECK(lines(k, "\xE2\x84\xAA\nx\n") == std::vector<std::string>{"\xE2\x84\xAA"});  // KELVIN SIGN folds to k
+    // ... and a KELVIN SIGN in the pattern matches an ASCII k (found by review).
+    SearchRequest kelvin = req("\xE2\x84\xAA");
+    kelvin.case_insensitive = true;
+    CHECK(lines(kelvin, "k\nx\n") == std::vector<std::string>{"k"});
 }

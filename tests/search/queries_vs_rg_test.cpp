@@ -21,7 +21,7 @@ const std::vector<std::vector<std::string>> kQueries = {
     {"\\d{3,}"}, {"return\\s+-E[A-Z]+;"}, {"[[:upper:]]{3}_"}, {"(?i)static"}, {"x{2,3}y"}, {"\\t"}, {"\\w+\\(\\)"},
     {"-v", "e"}, {"^$"}, {"lock.*unlock"}, {"\\bint\\b.*\\bchar\\b"}, {"-S", "Lock"}, {"-S", "lock"}, {"(a|b)*c"},
     {"[^a-z ]{5}"}, {"sizeof\\((struct )?\\w+\\)"}, {"-e", "foo", "-e", "bar"}, {"irq\\w*save"}, {"τ"},
-    {""}, {"-w", "u8|u16"}, {"-c", "cpu"}, {"-l", "probe"}, {"-i", "-w", "CPU"}, {"kmalloc\\(sizeof\\(\\*\\w+\\), GFP_\\w+\\)"},
+    {""}, {"-w", "u8|u16"}, {"-c", "cpu"}, {"-l", "probe"}, {"--files-without-match", "probe"}, {"-i", "-w", "CPU"}, {"kmalloc\\(sizeof\\(\\*\\w+\\), GFP_\\w+\\)"},
 };
 
 void generate(const TempTree& t, unsigned seed) {

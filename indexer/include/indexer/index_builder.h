@@ -22,6 +22,12 @@
 
 namespace idx::indexer {
 
+// A file whose mtime is this close to (or after) the start of the run that
+// last read it is "racily clean" (git's term): rewritten in the same clock
+// tick, its size, mtime and inode may not change. Such a file is read again
+// (and its hash compared) by the next run, and read by searches.
+constexpr int64_t kRacyNs = 100'000'000;
+
 struct IndexOptions {
     std::string root;     // absolute directory to index
     std::string db_path;  // the index file
@@ -65,6 +71,7 @@ struct IndexStats {
     uint64_t symbol_files = 0, definitions = 0, references = 0;
     uint64_t graph_files = 0;  // files whose uses were linked to definitions
     bool symbols_interrupted = false;  // the symbol pass stopped early; the rest stays pending
+    int64_t updated_ns = 0;      // the update time this run committed (meta updated_ns)
     double content_seconds = 0;  // until the content (search-ready) commit
     double seconds = 0;
 };

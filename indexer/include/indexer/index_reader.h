@@ -56,6 +56,9 @@ public:
     // When the index was last updated (meta updated_ns; 0 before the first
     // run). kCorrupt when the value is not a number.
     Expected<int64_t> updated_ns();
+    // When the last update started reading (meta scan_started_ns; 0 if the
+    // index predates it): files changed after it may be racily clean.
+    Expected<int64_t> scan_started_ns();
 
     // One file row by id or by path (relative to the root); nullopt if absent.
     Expected<std::optional<IndexedFile>> file(int64_t id);
@@ -75,6 +78,7 @@ public:
     Db& db() { return db_; }
 
 private:
+    Expected<int64_t> meta_int(const char* key);
     // The next row of `st` (reset after it unless `reset` is false, to step on).
     Expected<std::optional<IndexedFile>> file_where(Stmt& st, bool reset = true);
     Expected<Stmt*> cached(Stmt& st, const char* sql);

@@ -61,6 +61,7 @@ private:
     // the same on bytes as on characters): Hyperscan's byte database.
     std::shared_ptr<HsDatabase> bytes_;
     bool byte_safe_ = false;
+    bool ascii_safe_ = true;  // false: even pure-ASCII text needs Unicode case folding
     // Other text: PCRE2 with Unicode semantics, then unicode_ if PCRE2
     // gives up (its backtracking limit).
     std::shared_ptr<Pcre2Matcher> unicode_pcre_;
