@@ -5,7 +5,6 @@
 #include <unistd.h>
 
 #include <cerrno>
-#include <charconv>
 #include <chrono>
 #include <cstdio>
 #include <mutex>
@@ -261,10 +260,9 @@ Expected<IndexStats> build_index(const IndexOptions& o, IndexObserver* observer)
     // Before the walk and git: a file changed after this moment may have
     // been read in the same clock tick (see kRacyNs).
     const int64_t scan_started = now_ns();
-    int64_t prev_scan_started = 0;
-    if (auto v = read_meta(*db, "scan_started_ns"); v && !v->empty()) {
-        std::from_chars(v->data(), v->data() + v->size(), prev_scan_started);
-    }
+    auto prev_scan = read_meta_int(*db, "scan_started_ns");
+    if (!prev_scan) return fail(prev_scan.error());
+    const int64_t prev_scan_started = *prev_scan;
     side.run([&] { walked = indexer::walk(walk, sink); });
     side.run([&] { git_ids = git_blob_ids(o.root); });
     std::unordered_map<std::string, OldFile> old;

@@ -6,7 +6,6 @@
 #include "indexer/symbol_codec.h"
 
 #include <algorithm>
-#include <charconv>
 
 namespace idx::indexer {
 
@@ -67,14 +66,9 @@ Expected<std::optional<IndexedFile>> IndexReader::file(std::string_view path) {
 }
 
 Expected<int64_t> IndexReader::ranked_files() {
-    auto v = read_meta(db_, "ranked_files");
-    if (!v) return std::move(v).error();
-    int64_t n = 0;
-    if (auto [end, ec] = std::from_chars(v->data(), v->data() + v->size(), n);
-        !v->empty() && ec == std::errc() && end == v->data() + v->size()) {
-        return n;
-    }
-    return db_.scalar("SELECT count(*) FROM file_rank");
+    auto n = read_meta_int(db_, "ranked_files");
+    if (!n) return n;
+    return *n > 0 ? n : db_.scalar("SELECT count(*) FROM file_rank");
 }
 
 Expected<double> IndexReader::file_rank(int64_t id) {
@@ -121,21 +115,8 @@ Expected<std::vector<IndexedFile>> IndexReader::unsearchable_files() {
     return out;
 }
 
-Expected<int64_t> IndexReader::meta_int(const char* key) {
-    auto v = read_meta(db_, key);
-    if (!v) return std::move(v).error();
-    if (v->empty()) return int64_t{0};
-    int64_t n = 0;
-    auto [end, ec] = std::from_chars(v->data(), v->data() + v->size(), n);
-    if (ec != std::errc() || end != v->data() + v->size()) {
-        return Error{ErrorKind::kCorrupt, db_.path() + ": the index's " + key + " is not a number; rebuild with "
-                                                       "`idx index --rebuild`"};
-    }
-    return n;
-}
-
-Expected<int64_t> IndexReader::updated_ns() { return meta_int("updated_ns"); }
-Expected<int64_t> IndexReader::scan_started_ns() { return meta_int("scan_started_ns"); }
+Expected<int64_t> IndexReader::updated_ns() { return read_meta_int(db_, "updated_ns"); }
+Expected<int64_t> IndexReader::scan_started_ns() { return read_meta_int(db_, "scan_started_ns"); }
 
 Expected<uint64_t> IndexReader::docs_bytes(Trigram t) {
     auto st = cached(postings_size_, "SELECT COALESCE(SUM(length(docs)), 0) FROM postings WHERE key >= ?1 AND key < ?2");

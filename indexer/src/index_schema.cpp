@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <charconv>
 #include <cstdio>
 #include <vector>
 
@@ -135,6 +136,19 @@ Expected<std::string> read_meta(Db& db, const std::string& key) {
     auto row = st->step();
     if (!row) return std::move(row).error();
     return *row ? std::string(st->text(0)) : std::string();
+}
+
+Expected<int64_t> read_meta_int(Db& db, const std::string& key) {
+    auto v = read_meta(db, key);
+    if (!v) return std::move(v).error();
+    if (v->empty()) return int64_t{0};
+    int64_t n = 0;
+    auto [end, ec] = std::from_chars(v->data(), v->data() + v->size(), n);
+    if (ec != std::errc() || end != v->data() + v->size()) {
+        return Error{ErrorKind::kCorrupt, db.path() + ": the index's " + key +
+                                              " is corrupt (not a number); rebuild with `idx index --rebuild`"};
+    }
+    return n;
 }
 
 Expected<void> write_meta(Db& db, const std::string& key, const std::string& value) {

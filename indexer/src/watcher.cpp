@@ -167,10 +167,11 @@ void Watcher::watch_outside() {
         }
     }
     if (!ig.no_ignore_global && !ig.no_ignore_vcs) {
-        const char* home = std::getenv("HOME");
-        if (home && *home) watch_named(home, ".gitconfig");
+        const char* home_env = std::getenv("HOME");
+        const std::string home = home_env ? home_env : "";
+        if (!home.empty()) watch_named(home, ".gitconfig");
         const char* xdg_env = std::getenv("XDG_CONFIG_HOME");
-        const std::string xdg = xdg_env && *xdg_env ? xdg_env : home && *home ? std::string(home) + "/.config" : "";
+        const std::string xdg = xdg_env && *xdg_env ? xdg_env : home.empty() ? "" : home + "/.config";
         if (!xdg.empty()) {
             watch_named(xdg + "/git", "config");
             watch_named(xdg + "/git", "ignore");

@@ -32,11 +32,7 @@ Expected<std::optional<IndexFilter>> IndexFilter::open_with_plan(TrigramQuery pl
     f.plan_ = std::move(plan);
     // One snapshot: postings and rows from the same state of the index, even
     // while `idx index` or `idx watch` commits an update.
-    if (auto r = reader->db().exec("BEGIN"); !r) return std::move(r).error();
-    struct Commit {
-        indexer::IndexReader& r;
-        ~Commit() { (void)r.db().exec("COMMIT"); }
-    } commit{*reader};
+    indexer::ReadTransaction tx(reader->db());
     auto admitted = evaluate(*reader, f.plan_);
     if (!admitted) return std::move(admitted).error();
     auto files = reader->files();

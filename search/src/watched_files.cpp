@@ -118,10 +118,8 @@ Expected<std::optional<WatchedFiles>> watched_files(const SearchRequest& request
     auto reader = indexer::IndexReader::open(vouched->where.db_path);
     if (!reader) return std::move(reader).error();
     // One snapshot: the update time, the postings and the rows agree.
-    if (auto r = reader->db().exec("BEGIN"); !r) return std::move(r).error();
-    auto files = collect(*reader, request, *vouched, why);
-    (void)reader->db().exec("COMMIT");
-    return files;
+    indexer::ReadTransaction tx(reader->db());
+    return collect(*reader, request, *vouched, why);
 }
 
 }  // namespace idx::search

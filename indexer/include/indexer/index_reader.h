@@ -78,7 +78,6 @@ public:
     Db& db() { return db_; }
 
 private:
-    Expected<int64_t> meta_int(const char* key);
     // The next row of `st` (reset after it unless `reset` is false, to step on).
     Expected<std::optional<IndexedFile>> file_where(Stmt& st, bool reset = true);
     Expected<Stmt*> cached(Stmt& st, const char* sql);

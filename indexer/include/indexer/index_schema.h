@@ -35,5 +35,8 @@ Expected<Db> open_index_for_read(const std::string& path);
 // Reads / writes one meta value ("" when absent).
 Expected<std::string> read_meta(Db& db, const std::string& key);
 Expected<void> write_meta(Db& db, const std::string& key, const std::string& value);
+// A numeric meta value (0 when absent). The file is hostile input: a value
+// that is not a number is kCorrupt ("rebuild"), never an exception.
+Expected<int64_t> read_meta_int(Db& db, const std::string& key);
 
 }  // namespace idx::indexer
