@@ -134,14 +134,22 @@ int SymbolCommand::run() {
         return failed ? 2 : any ? 0 : 1;
     }
     indexer::SymbolMatchStats stats;
+    search::SymbolLookup::ReferenceStats ref_stats;
     Expected<std::vector<search::SymbolMatch>> hits =
         mode_ == Mode::kDef    ? lookup.definitions(subject_, filter)
-        : mode_ == Mode::kRefs ? lookup.references(subject_, filter)
+        : mode_ == Mode::kRefs ? lookup.references(subject_, filter, &ref_stats)
                                : lookup.fuzzy(subject_, filter, limit_, &stats);
     if (!hits) return fail(hits.error().message);
+    if (ref_stats.too_large > 0) {
+        std::fprintf(stderr, "idx refs: %llu file(s) over 1 MiB may hold the name but get no symbols, so were not read "
+                             "(idx search -w reads them)\n",
+                     static_cast<unsigned long long>(ref_stats.too_large));
+    }
     if (explain_) {
-        out.write("query: " + indexer::fold_query(subject_) + "\nchunks: " + std::to_string(stats.candidate_chunks) +
-                  " of " + std::to_string(stats.chunks) + "\nnames scored: " + std::to_string(stats.names_scored) +
+        const std::string groups = stats.fuzzy_tier ? std::to_string(stats.candidate_groups) + " of " +
+                                                          std::to_string(stats.groups) + " (pair index)"
+                                                    : "none (the names the query begins filled the answer)";
+        out.write("query: " + indexer::fold_query(subject_) + "\ngroups: " + groups + "\nnames scored: " + std::to_string(stats.names_scored) +
                   " (" + std::to_string(stats.delta_names) + " from the delta)\nresults: " +
                   std::to_string(hits->size()) + "\n");
         return 0;

@@ -117,8 +117,9 @@ Expected<ToolOutput> run_lookup(const ToolArgs& args, const CallContext& ctx, Lo
     if (!s.reader) return tool_error(s.error);
     search::SymbolLookup lookup(*s.reader, ctx.ws.root);
     lookup.set_cancel(&ctx.stop);
+    search::SymbolLookup::ReferenceStats ref_stats;
     auto hits = what == Lookup::kDef    ? lookup.definitions(*name, *filter)
-                : what == Lookup::kRefs ? lookup.references(*name, *filter)
+                : what == Lookup::kRefs ? lookup.references(*name, *filter, &ref_stats)
                                         : lookup.fuzzy(*name, *filter, 200);
     if (!hits) return tool_error(hits.error().message);
     // Most relevant first: for def, types and functions before the rest,
@@ -145,6 +146,10 @@ Expected<ToolOutput> run_lookup(const ToolArgs& args, const CallContext& ctx, Lo
                                           : "no defined name fuzzy-matches " + shown);
     if (lookup.cancelled()) page->set_incomplete(ctx.stop_reason());
     if (what == Lookup::kSym && page->total() == 200) page->note("sym keeps the 200 best matches");
+    if (ref_stats.too_large > 0) {
+        page->note(std::to_string(ref_stats.too_large) +
+                   " file(s) over 1 MiB may hold the name but get no symbols, so were not read (search reads them)");
+    }
     return page->finish();
 }
 

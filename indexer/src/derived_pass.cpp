@@ -23,7 +23,7 @@ Expected<DerivedPassStats> run_derived_pass(Db& db, const std::string& root, con
         return stats;
     }
 
-    auto chunks = db.scalar("SELECT EXISTS (SELECT 1 FROM sym_chunks)");
+    auto chunks = db.scalar("SELECT EXISTS (SELECT 1 FROM sym_blocks)");
     if (!chunks) return chunks.error();
     auto delta = db.scalar("SELECT count(*) FROM sym_delta");
     if (!delta) return delta.error();

@@ -105,7 +105,9 @@ void process(Work& w, const IndexOptions& o, ThreadState& ts) {
         w.nul_offset = static_cast<int64_t>(cut->nul_offset);
         text = text.substr(0, cut->searched_bytes);
     }
-    ts.extractor.extract(text, w.trigrams);
+    // Word grams serve `idx refs`, which reads only these files.
+    const bool words = w.skip.empty() && e.lang != Lang::kUnknown && ts.buf.size() <= kMaxSymbolBytes;
+    ts.extractor.extract(text, w.trigrams, words);
 }
 
 class Writer {

@@ -65,6 +65,12 @@ Expected<std::optional<IndexedFile>> IndexReader::file(std::string_view path) {
     return file_where(**st);
 }
 
+Expected<bool> IndexReader::has_word_grams() {
+    auto n = read_meta_int(db_, "word_grams");
+    if (!n) return std::move(n).error();
+    return *n == 1;
+}
+
 Expected<int64_t> IndexReader::ranked_files() {
     auto n = read_meta_int(db_, "ranked_files");
     if (!n) return n;

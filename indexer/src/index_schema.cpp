@@ -12,9 +12,11 @@ namespace idx::indexer {
 namespace {
 
 constexpr const char* kDerived = R"sql(
--- Derived from the tags at the end of each run (schema 2).
-CREATE TABLE IF NOT EXISTS sym_chunks(id INTEGER PRIMARY KEY, names BLOB NOT NULL);
-CREATE TABLE IF NOT EXISTS sym_pairs(pair INTEGER PRIMARY KEY, chunks BLOB NOT NULL);
+-- Derived from the tags at the end of each run (schema 2; the symbol
+-- dictionary's layout is schema 3's).
+CREATE TABLE IF NOT EXISTS sym_blocks(id INTEGER PRIMARY KEY, first TEXT NOT NULL, names BLOB NOT NULL);
+CREATE INDEX IF NOT EXISTS sym_blocks_first ON sym_blocks(first);
+CREATE TABLE IF NOT EXISTS sym_pairs(pair INTEGER PRIMARY KEY, groups BLOB NOT NULL);
 CREATE TABLE IF NOT EXISTS sym_delta(name TEXT PRIMARY KEY) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS file_refs(src INTEGER PRIMARY KEY, data BLOB NOT NULL);
 CREATE TABLE IF NOT EXISTS file_rank(file INTEGER PRIMARY KEY, rank REAL NOT NULL);
@@ -114,13 +116,16 @@ Expected<void> configure(Db& db) {
 
 }  // namespace
 
-// Schema 1 -> 2: adds the derived tables (symbol dictionary, file graph) and
-// marks them for building; nothing else changes.
-Expected<void> migrate_from_1(Db& db) {
+// 1 -> 2 adds the derived tables (symbol dictionary, file graph). 2 -> 3
+// lays the symbol dictionary out anew (it is derived: rebuilt by the next
+// run), and the files indexed from now on get word grams, while meta
+// word_grams stays unset (not every file has them).
+Expected<void> migrate(Db& db) {
     if (auto r = db.exec("BEGIN IMMEDIATE"); !r) return r;
-    Expected<void> r = db.exec(kDerived);
-    if (r) r = db.exec(kUnsearchable);
+    Expected<void> r = db.exec("DROP TABLE IF EXISTS sym_chunks; DROP TABLE IF EXISTS sym_pairs;");
+    if (r) r = db.exec(kDerived);
     if (r) r = write_meta(db, "derived_dirty", "1");
+    if (r) r = db.exec(kUnsearchable);
     if (r) r = write_meta(db, "schema_version", std::to_string(kSchemaVersion));
     if (!r) {
         (void)db.exec("ROLLBACK");
@@ -191,9 +196,9 @@ Expected<Db> open_index_for_write(const std::string& path, bool rebuild) {
     if (existed) {
         auto v = schema_version(*db);
         if (!v) return std::move(v).error();  // not ours: never overwritten, even with --rebuild
-        if (*v == 1 && !rebuild) {
+        if ((*v == 1 || *v == 2) && !rebuild) {
             if (auto r = configure(*db); !r) return r.error();
-            if (auto r = migrate_from_1(*db); !r) return r.error();
+            if (auto r = migrate(*db); !r) return r.error();
             return db;
         }
         if (*v != kSchemaVersion && !rebuild) {
@@ -237,6 +242,7 @@ Expected<void> reset_schema(Db& db) {
     if (auto r = db.exec(kDerived); !r) return r;
     if (auto r = db.exec(kUnsearchable); !r) return r;
     if (auto r = write_meta(db, "format", "idx"); !r) return r;
+    if (auto r = write_meta(db, "word_grams", "1"); !r) return r;
     return write_meta(db, "schema_version", std::to_string(kSchemaVersion));
 }
 

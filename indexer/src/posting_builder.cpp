@@ -8,7 +8,7 @@
 
 namespace idx::indexer {
 
-PostingBuilder::PostingBuilder() : slot_(kTrigramSpace, -1) {}
+PostingBuilder::PostingBuilder() : slot_(kGramSpace, -1) {}
 
 void PostingBuilder::add(uint32_t file_id, const std::vector<Trigram>& trigrams) {
     for (Trigram t : trigrams) {

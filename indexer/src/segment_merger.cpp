@@ -55,7 +55,7 @@ Expected<bool> compact_segments(Db& db, CompactionPolicy policy) {
     std::vector<std::pair<int64_t, Bitmap>> out;
     std::vector<char> buf;
     int64_t pairs = 0;
-    for (int64_t lo = 0; lo < (int64_t{1} << 24); lo += kStep) {
+    for (int64_t lo = 0; lo < int64_t{kGramSpace}; lo += kStep) {
         sel->bind(1, posting_key(static_cast<Trigram>(lo), 0)).bind(2, posting_key(static_cast<Trigram>(lo + kStep), 0));
         out.clear();
         while (true) {

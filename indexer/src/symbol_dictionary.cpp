@@ -41,10 +41,19 @@ Expected<void> collect_definition_names(Db& db, const std::vector<int64_t>* file
     return {};
 }
 
-// Chunks are front coded: sorted names share long prefixes, and decoding is
-// a copy (zstd spent more time building its tables than decoding a chunk).
-// Per name: varint bytes shared with the previous name, varint suffix
-// length, suffix.
+// A name's sort key: its folded form (fold_query), so that the names a
+// query begins are one contiguous run; ties by the name itself.
+struct KeyedName {
+    std::string key, name;
+    bool operator<(const KeyedName& o) const { return key != o.key ? key < o.key : name < o.name; }
+};
+
+// Group layout inside a block blob: varint group count, then one 4-byte
+// little-endian offset per group (from the end of the offsets), then the
+// groups. A group is up to kGroupNames names, front coded from its first:
+// per name, varint bytes shared with the previous name, varint suffix
+// length, suffix. Decoding a group is a copy (zstd spent more time building
+// its tables than decoding such small pieces).
 void put_front_coded(std::string& out, std::string_view prev, std::string_view name) {
     size_t shared = 0;
     while (shared < prev.size() && shared < name.size() && prev[shared] == name[shared]) ++shared;
@@ -63,28 +72,82 @@ bool next_front_coded(std::string_view& in, std::string& name) {
     return true;
 }
 
-Expected<void> write_chunks(Db& db, const std::vector<std::string>& sorted) {
-    auto put_chunk = db.prepare("INSERT INTO sym_chunks(id, names) VALUES (?1, ?2)");
-    auto put_pair = db.prepare("INSERT INTO sym_pairs(pair, chunks) VALUES (?1, ?2)");
-    if (!put_chunk) return put_chunk.error();
+std::string encode_block(const std::vector<KeyedName>& sorted, size_t begin, size_t end) {
+    std::string offsets, data;
+    size_t groups = 0;
+    for (size_t g = begin; g < end; g += kGroupNames, ++groups) {
+        const auto off = static_cast<uint32_t>(data.size());
+        for (int b = 0; b < 4; ++b) offsets.push_back(static_cast<char>((off >> (8 * b)) & 0xff));
+        std::string_view prev;
+        for (size_t i = g; i < std::min(end, g + kGroupNames); ++i) {
+            put_front_coded(data, prev, sorted[i].name);
+            prev = sorted[i].name;
+        }
+    }
+    std::string blob;
+    put_varint(blob, groups);
+    return blob + offsets + data;
+}
+
+// One block's groups, decoded on demand from the blob (valid while the
+// statement row that holds it is).
+class BlockReader {
+public:
+    bool open(std::string_view blob) {
+        uint64_t n = 0;
+        if (!get_varint(blob, n) || n > kBlockNames / kGroupNames || blob.size() < 4 * n) return false;
+        groups_ = n;
+        offsets_ = blob.substr(0, 4 * n);
+        data_ = blob.substr(4 * n);
+        return true;
+    }
+    size_t groups() const { return groups_; }
+    // Calls f(name) for each name of group g; false if the blob is corrupt.
+    template <class F>
+    bool each_name(size_t g, std::string& name, F&& f) const {
+        const size_t begin = offset(g), end = g + 1 < groups_ ? offset(g + 1) : data_.size();
+        if (begin > end || end > data_.size()) return false;
+        std::string_view in = data_.substr(begin, end - begin);
+        name.clear();
+        while (!in.empty()) {
+            if (!next_front_coded(in, name)) return false;
+            f(std::string_view(name));
+        }
+        return true;
+    }
+
+private:
+    size_t offset(size_t g) const {
+        uint32_t v = 0;
+        for (int b = 0; b < 4; ++b) v |= static_cast<uint32_t>(static_cast<unsigned char>(offsets_[4 * g + b])) << (8 * b);
+        return v;
+    }
+    size_t groups_ = 0;
+    std::string_view offsets_, data_;
+};
+
+Expected<void> write_blocks(Db& db, const std::vector<KeyedName>& sorted) {
+    auto put_block = db.prepare("INSERT INTO sym_blocks(id, first, names) VALUES (?1, ?2, ?3)");
+    auto put_pair = db.prepare("INSERT INTO sym_pairs(pair, groups) VALUES (?1, ?2)");
+    if (!put_block) return put_block.error();
     if (!put_pair) return put_pair.error();
     std::vector<Bitmap> pairs;
     for (int p = 0; p < kPairCount; ++p) pairs.emplace_back(roaring_bitmap_create());
     std::vector<uint16_t> ids;
-    for (size_t c = 0; c * kChunkNames < sorted.size(); ++c) {
-        std::string blob;
+    for (size_t g = 0; g * kGroupNames < sorted.size(); ++g) {
         ids.clear();
-        std::string_view prev;
-        for (size_t i = c * kChunkNames; i < std::min(sorted.size(), (c + 1) * kChunkNames); ++i) {
-            put_front_coded(blob, prev, sorted[i]);
-            prev = sorted[i];
-            name_pairs(fold_name(sorted[i]), ids);
+        for (size_t i = g * kGroupNames; i < std::min(sorted.size(), (g + 1) * kGroupNames); ++i) {
+            name_pairs(fold_name(sorted[i].name), ids);
         }
         std::sort(ids.begin(), ids.end());
         ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
-        for (uint16_t p : ids) roaring_bitmap_add(pairs[p].get(), static_cast<uint32_t>(c));
-        put_chunk->bind(1, static_cast<int64_t>(c)).bind_blob(2, blob.data(), blob.size());
-        if (auto r = put_chunk->run(); !r) return r;
+        for (uint16_t p : ids) roaring_bitmap_add(pairs[p].get(), static_cast<uint32_t>(g));
+    }
+    for (size_t b = 0; b * kBlockNames < sorted.size(); ++b) {
+        const size_t begin = b * kBlockNames, end = std::min(sorted.size(), begin + kBlockNames);
+        const std::string blob = encode_block(sorted, begin, end);
+        put_block->bind(1, static_cast<int64_t>(b)).bind(2, sorted[begin].key).bind_blob(3, blob.data(), blob.size());
+        if (auto r = put_block->run(); !r) return r;
     }
     std::string buf;
     for (int p = 0; p < kPairCount; ++p) {
@@ -101,6 +164,7 @@ Expected<void> write_chunks(Db& db, const std::vector<std::string>& sorted) {
 
 void keep_best(std::vector<ScoredName>& out, size_t limit) {
     std::sort(out.begin(), out.end(), [](const ScoredName& a, const ScoredName& b) {
+        if (a.prefix != b.prefix) return a.prefix;
         return a.score != b.score ? a.score > b.score : a.name < b.name;
     });
     out.erase(std::unique(out.begin(), out.end(),
@@ -109,16 +173,136 @@ void keep_best(std::vector<ScoredName>& out, size_t limit) {
     if (out.size() > limit) out.resize(limit);
 }
 
+// Scores names into `out`, keeping it bounded; `prefix` says which tier.
+class NameScorer {
+public:
+    NameScorer(std::string_view q, size_t limit, SymbolMatchStats& st, std::vector<ScoredName>& out)
+        : q_(q), limit_(limit), st_(st), out_(out) {}
+    // Whether the query begins the name's folded form.
+    bool begins(std::string_view name) const {
+        size_t k = 0;
+        for (char c : name) {
+            if (k == q_.size()) return true;
+            if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+            else if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'))) continue;
+            if (c != q_[k++]) return false;
+        }
+        return k == q_.size();
+    }
+    void score(std::string_view name, bool prefix) {
+        ++st_.names_scored;
+        if (auto s = fuzzy_score(q_, name)) out_.push_back({std::string(name), *s, prefix});
+        if (out_.size() > 4 * limit_ + 1024) keep_best(out_, limit_);
+    }
+
+private:
+    std::string_view q_;
+    size_t limit_;
+    SymbolMatchStats& st_;
+    std::vector<ScoredName>& out_;
+};
+
+// Tier 1: the names the query begins (after folding), one contiguous run
+// of the sorted dictionary found by the blocks' first keys.
+Expected<void> score_prefixed(Db& db, std::string_view q, NameScorer& scorer) {
+    // The run starts in the last block whose first key sorts before q.
+    auto find = db.prepare("SELECT id FROM sym_blocks WHERE first < ?1 ORDER BY first DESC LIMIT 1");
+    if (!find) return find.error();
+    find->bind(1, q);
+    auto found = find->step();
+    if (!found) return found.error();
+    const int64_t start = *found ? find->int64(0) : 0;
+    auto blocks = db.prepare("SELECT names FROM sym_blocks WHERE id >= ?1 ORDER BY id");
+    if (!blocks) return blocks.error();
+    blocks->bind(1, start);
+    std::string name;
+    bool past = false;
+    while (!past) {
+        auto row = blocks->step();
+        if (!row) return row.error();
+        if (!*row) break;
+        BlockReader block;
+        if (!block.open(blocks->blob(0))) return corrupt_dictionary();
+        for (size_t g = 0; g < block.groups() && !past; ++g) {
+            const bool ok = block.each_name(g, name, [&](std::string_view n) {
+                if (scorer.begins(n)) scorer.score(n, true);
+                else if (fold_query(n) > q) past = true;
+            });
+            if (!ok) return corrupt_dictionary();
+        }
+    }
+    return {};
+}
+
+// Tier 2: every other name in the groups holding all the query's pairs
+// (every group when the query has none).
+Expected<void> score_fuzzy(Db& db, std::string_view q, NameScorer& scorer, SymbolMatchStats& st) {
+    st.fuzzy_tier = true;
+    auto get_pair = db.prepare("SELECT groups FROM sym_pairs WHERE pair = ?1");
+    if (!get_pair) return get_pair.error();
+    Bitmap candidates;
+    for (uint16_t p : query_pairs(q)) {
+        get_pair->bind(1, static_cast<int64_t>(p));
+        auto row = get_pair->step();
+        if (!row) return row.error();
+        Bitmap b(*row ? roaring_bitmap_portable_deserialize_safe(get_pair->blob(0).data(), get_pair->blob(0).size())
+                      : roaring_bitmap_create());
+        get_pair->reset();
+        if (!b) return corrupt_dictionary();
+        if (!candidates) candidates = std::move(b);
+        else roaring_bitmap_and_inplace(candidates.get(), b.get());
+        if (roaring_bitmap_is_empty(candidates.get())) break;
+    }
+    auto blocks = db.scalar("SELECT COALESCE(MAX(id) + 1, 0) FROM sym_blocks");  // ids are dense from 0
+    if (!blocks) return blocks.error();
+    constexpr uint64_t kGroupsPerBlock = kBlockNames / kGroupNames;
+    st.groups = static_cast<uint64_t>(*blocks) * kGroupsPerBlock;
+    if (!candidates) {
+        candidates = Bitmap(roaring_bitmap_create());
+        roaring_bitmap_add_range(candidates.get(), 0, st.groups);
+    }
+    st.candidate_groups = roaring_bitmap_get_cardinality(candidates.get());
+    auto get_block = db.prepare("SELECT names FROM sym_blocks WHERE id = ?1");
+    if (!get_block) return get_block.error();
+    std::string name;
+    roaring_uint32_iterator_t it;
+    roaring_init_iterator(candidates.get(), &it);
+    while (it.has_value) {
+        const uint32_t block_id = it.current_value / kGroupsPerBlock;
+        get_block->bind(1, static_cast<int64_t>(block_id));
+        auto row = get_block->step();
+        if (!row) return row.error();
+        BlockReader block;
+        const bool present = *row;
+        if (present && !block.open(get_block->blob(0))) return corrupt_dictionary();
+        // Every candidate group of this block, while its row is current.
+        for (; it.has_value && it.current_value / kGroupsPerBlock == block_id; roaring_advance_uint32_iterator(&it)) {
+            const size_t g = it.current_value % kGroupsPerBlock;
+            if (!present || g >= block.groups()) continue;
+            const bool ok = block.each_name(g, name, [&](std::string_view n) {
+                if (!scorer.begins(n)) scorer.score(n, false);
+            });
+            if (!ok) return corrupt_dictionary();
+        }
+        get_block->reset();
+    }
+    return {};
+}
+
 }  // namespace
 
 Expected<void> rebuild_symbol_dictionary(Db& db) {
     std::unordered_set<std::string> names;
     if (auto r = collect_definition_names(db, nullptr, names); !r) return r;
-    std::vector<std::string> sorted(std::make_move_iterator(names.begin()), std::make_move_iterator(names.end()));
-    names.clear();
+    std::vector<KeyedName> sorted;
+    sorted.reserve(names.size());
+    for (auto it = names.begin(); it != names.end();) {
+        auto node = names.extract(it++);
+        sorted.push_back({fold_query(node.value()), std::move(node.value())});
+    }
     std::sort(sorted.begin(), sorted.end());
-    if (auto r = db.exec("DELETE FROM sym_chunks; DELETE FROM sym_pairs; DELETE FROM sym_delta;"); !r) return r;
-    return write_chunks(db, sorted);
+    if (auto r = db.exec("DELETE FROM sym_blocks; DELETE FROM sym_pairs; DELETE FROM sym_delta;"); !r) return r;
+    return write_blocks(db, sorted);
 }
 
 Expected<void> add_to_symbol_delta(Db& db, const std::vector<int64_t>& files) {
@@ -134,74 +318,34 @@ Expected<void> add_to_symbol_delta(Db& db, const std::vector<int64_t>& files) {
 }
 
 Expected<std::vector<ScoredName>> match_symbol_names(Db& db, std::string_view q, size_t limit,
-                                                     SymbolMatchStats* stats) {
+                                                     SymbolMatchStats* stats, size_t enough_prefixed) {
     SymbolMatchStats local;
     SymbolMatchStats& st = stats ? *stats : local;
     std::vector<ScoredName> out;
-    auto consider = [&](std::string_view name) {
-        ++st.names_scored;
-        if (auto s = fuzzy_score(q, name)) out.push_back({std::string(name), *s});
-        if (out.size() > 4 * limit + 1024) keep_best(out, limit);
-    };
-    // Candidate chunks: those holding every pair of the query.
-    auto get_pair = db.prepare("SELECT chunks FROM sym_pairs WHERE pair = ?1");
-    if (!get_pair) return get_pair.error();
-    Bitmap candidates;
-    const std::vector<uint16_t> pairs = query_pairs(q);
-    for (uint16_t p : pairs) {
-        get_pair->bind(1, static_cast<int64_t>(p));
-        auto row = get_pair->step();
-        if (!row) return row.error();
-        Bitmap b(*row ? roaring_bitmap_portable_deserialize_safe(get_pair->blob(0).data(), get_pair->blob(0).size())
-                      : roaring_bitmap_create());
-        get_pair->reset();
-        if (!b) return corrupt_dictionary();
-        if (!candidates) candidates = std::move(b);
-        else roaring_bitmap_and_inplace(candidates.get(), b.get());
-        if (roaring_bitmap_is_empty(candidates.get())) break;
-    }
-    auto get_chunk = db.prepare(candidates ? "SELECT names FROM sym_chunks WHERE id = ?1"
-                                           : "SELECT names FROM sym_chunks ORDER BY id");
-    if (!get_chunk) return get_chunk.error();
-    std::string name;
-    auto scan_chunk = [&]() -> Expected<void> {
-        std::string_view rest = get_chunk->blob(0);
-        while (!rest.empty()) {
-            if (!next_front_coded(rest, name)) return corrupt_dictionary();
-            consider(name);
-        }
-        return {};
-    };
-    if (candidates) {
-        auto total = db.scalar("SELECT COALESCE(MAX(id) + 1, 0) FROM sym_chunks");  // ids are dense from 0
-        if (!total) return std::move(total).error();
-        st.chunks = static_cast<uint64_t>(*total);
-        std::vector<uint32_t> ids(roaring_bitmap_get_cardinality(candidates.get()));
-        st.candidate_chunks = ids.size();
-        roaring_bitmap_to_uint32_array(candidates.get(), ids.data());
-        for (uint32_t id : ids) {
-            get_chunk->bind(1, static_cast<int64_t>(id));
-            auto row = get_chunk->step();
-            Expected<void> r = row ? (*row ? scan_chunk() : Expected<void>{}) : Expected<void>(row.error());
-            get_chunk->reset();
-            if (!r) return r.error();
-        }
-    } else {
+    NameScorer scorer(q, limit, st, out);
+    std::vector<std::string> delta;
+    {
+        auto st_delta = db.prepare("SELECT name FROM sym_delta");
+        if (!st_delta) return st_delta.error();
         while (true) {
-            auto row = get_chunk->step();
+            auto row = st_delta->step();
             if (!row) return row.error();
             if (!*row) break;
-            if (auto r = scan_chunk(); !r) return r.error();
+            delta.emplace_back(st_delta->text(0));
         }
+        st.delta_names = delta.size();
     }
-    auto delta = db.prepare("SELECT name FROM sym_delta");
-    if (!delta) return delta.error();
-    while (true) {
-        auto row = delta->step();
-        if (!row) return row.error();
-        if (!*row) break;
-        consider(delta->text(0));
-        ++st.delta_names;
+    if (auto r = score_prefixed(db, q, scorer); !r) return r.error();
+    for (const auto& n : delta) {
+        if (scorer.begins(n)) scorer.score(n, true);
+    }
+    keep_best(out, limit);
+    // The names the query begins rank first; only when they are too few to
+    // fill the answer do the other fuzzy matches count.
+    if (out.size() >= (enough_prefixed == 0 ? limit : enough_prefixed)) return out;
+    if (auto r = score_fuzzy(db, q, scorer, st); !r) return r.error();
+    for (const auto& n : delta) {
+        if (!scorer.begins(n)) scorer.score(n, false);
     }
     keep_best(out, limit);
     return out;

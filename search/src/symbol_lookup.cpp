@@ -8,12 +8,14 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 #include "common/file_io.h"
 #include "indexer/file_types.h"
 #include "indexer/path_order.h"
 #include "indexer/symbol_dictionary.h"
 #include "indexer/symbol_match.h"
+#include "indexer/symbol_pass.h"
 #include "indexer/tagger.h"
 #include "search/trigram_eval.h"
 
@@ -89,12 +91,23 @@ Expected<std::vector<SymbolMatch>> SymbolLookup::definitions_in_transaction(std:
     return out;
 }
 
-Expected<std::vector<SymbolMatch>> SymbolLookup::references(std::string_view name, const SymbolFilter& filter) {
+Expected<std::vector<SymbolMatch>> SymbolLookup::references(std::string_view name, const SymbolFilter& filter,
+                                                            ReferenceStats* stats) {
     std::vector<SymbolMatch> out;
     if (name.empty()) return out;
     indexer::ReadTransaction tx(reader_.db());
-    // Candidate files: those holding the name's trigrams.
-    auto docs = evaluate(reader_, literal_query(name));
+    // Candidate files: those holding the name's trigrams and, when the name
+    // is one word (a use is a whole identifier), the word's gram.
+    TrigramQuery query = literal_query(name);
+    const bool one_word = std::all_of(name.begin(), name.end(),
+                                      [](char c) { return indexer::word_byte(static_cast<unsigned char>(c)); });
+    auto word_grams = reader_.has_word_grams();
+    if (!word_grams) return std::move(word_grams).error();
+    if (one_word && *word_grams) {
+        query.op = TrigramQuery::Op::kAnd;
+        query.trigrams.push_back(indexer::word_gram(name));
+    }
+    auto docs = evaluate(reader_, query);
     if (!docs) return std::move(docs).error();
     std::vector<uint32_t> ids;
     if (*docs) {
@@ -110,10 +123,15 @@ Expected<std::vector<SymbolMatch>> SymbolLookup::references(std::string_view nam
     for (uint32_t id : ids) {
         auto f = reader_.file(static_cast<int64_t>(id));
         if (!f) return std::move(f).error();
-        if (!*f || indexer::lang_from_name((*f)->lang) == indexer::Lang::kUnknown) continue;
+        if (!*f || indexer::lang_from_name((*f)->lang) == indexer::Lang::kUnknown || !(*f)->skip.empty()) continue;
         indexer::SymbolHit probe{(*f)->id, (*f)->path, (*f)->lang, {}};
         probe.tag.kind = filter.kind;  // the kind filter applies to definitions' kinds only
-        if (filter.admits(probe)) files.push_back(std::move(probe));
+        if (!filter.admits(probe)) continue;
+        if (static_cast<uint64_t>((*f)->size) > indexer::kMaxSymbolBytes) {
+            if (stats) ++stats->too_large;
+            continue;
+        }
+        files.push_back(std::move(probe));
     }
     // Reading and scanning the files runs in parallel; the index (one
     // connection, not thread-safe) is used before and after.
@@ -157,20 +175,22 @@ Expected<std::vector<SymbolMatch>> SymbolLookup::references(std::string_view nam
     worker();
     for (auto& t : threads) t.join();
     // Definitions are not uses; a tags.scm reference lends its kind (call, ...).
-    for (size_t i = 0; i < files.size(); ++i) {
-        if (found[i].empty()) continue;
-        auto tags = reader_.file_tags(files[i].file);
-        for (auto& m : found[i]) {
-            bool is_definition = false;
-            if (tags) {
-                for (const auto& t : *tags) {
-                    if (t.line == m.hit.tag.line && t.col == m.hit.tag.col && t.name == name) {
-                        if (t.is_definition) is_definition = true;
-                        else m.hit.tag.kind = t.kind;
-                    }
-                }
-            }
-            if (!is_definition) out.push_back(std::move(m));
+    // Only the files that define or reference the name have such tags.
+    auto defs = reader_.find_tags(name, true);
+    if (!defs) return std::move(defs).error();
+    auto refs = reader_.find_tags(name, false);
+    if (!refs) return std::move(refs).error();
+    auto tag_at = [&](const SymbolMatch& m, const std::vector<indexer::SymbolHit>& tags) -> const indexer::Tag* {
+        for (const auto& t : tags) {
+            if (t.file == m.hit.file && t.tag.line == m.hit.tag.line && t.tag.col == m.hit.tag.col) return &t.tag;
+        }
+        return nullptr;
+    };
+    for (auto& per_file : found) {
+        for (auto& m : per_file) {
+            if (tag_at(m, *defs)) continue;
+            if (const indexer::Tag* r = tag_at(m, *refs)) m.hit.tag.kind = r->kind;
+            out.push_back(std::move(m));
         }
     }
     std::sort(out.begin(), out.end(), by_path_line);
@@ -182,12 +202,39 @@ Expected<std::vector<SymbolMatch>> SymbolLookup::fuzzy(std::string_view query, c
     const std::string q = indexer::fold_query(query);
     if (q.empty()) return Error{ErrorKind::kInvalidArgument, "the symbol query has no letter or digit"};
     indexer::ReadTransaction tx(reader_.db());
-    auto names = indexer::match_symbol_names(reader_.db(), q, std::max<size_t>(limit * 3, 30), stats);
-    if (!names) return std::move(names).error();
     auto files = reader_.ranked_files();
     if (!files) return std::move(files).error();
+    // The best 3x `limit` names, re-ranked below with their definitions'
+    // kinds and files. When `limit` names begin with the query, they fill
+    // the answer (they rank first) unless the filter drops their
+    // definitions: then the other matches are read too.
+    indexer::SymbolMatchStats local;
+    indexer::SymbolMatchStats& st = stats ? *stats : local;
+    const size_t want = std::max<size_t>(limit * 3, 30);
+    auto names = indexer::match_symbol_names(reader_.db(), q, want, &st, limit);
+    if (!names) return std::move(names).error();
+    auto out = resolve_names(*names, filter, static_cast<double>(*files));
+    if (!out) return out;
+    if (out->size() < limit && !st.fuzzy_tier) {
+        st = {};
+        names = indexer::match_symbol_names(reader_.db(), q, want, &st, std::numeric_limits<size_t>::max());
+        if (!names) return std::move(names).error();
+        out = resolve_names(*names, filter, static_cast<double>(*files));
+        if (!out) return out;
+    }
+    std::sort(out->begin(), out->end(), [](const SymbolMatch& a, const SymbolMatch& b) {
+        if (a.prefix != b.prefix) return a.prefix;
+        if (a.score != b.score) return a.score > b.score;
+        return by_path_line(a, b);
+    });
+    if (out->size() > limit) out->resize(limit);
+    return out;
+}
+
+Expected<std::vector<SymbolMatch>> SymbolLookup::resolve_names(const std::vector<indexer::ScoredName>& names,
+                                                               const SymbolFilter& filter, double ranked_files) {
     std::vector<SymbolMatch> out;
-    for (const auto& n : *names) {
+    for (const auto& n : names) {
         auto defs = definitions_in_transaction(n.name, filter);
         if (!defs) return std::move(defs).error();
         for (auto& d : *defs) {
@@ -195,17 +242,13 @@ Expected<std::vector<SymbolMatch>> SymbolLookup::fuzzy(std::string_view query, c
             if (!rank) return std::move(rank).error();
             d.rank = *rank;
             // A file of average rank adds nothing; a hub adds up to 10.
-            const double rel = *files > 0 ? *rank * static_cast<double>(*files) : 1.0;
+            const double rel = ranked_files > 0 ? *rank * ranked_files : 1.0;
             const int rank_bonus = rel > 0 ? std::clamp(static_cast<int>(std::lround(2 * std::log2(rel))), -4, 10) : -4;
             d.score = n.score * 4 + kind_weight(d.hit.tag.kind) * 2 + rank_bonus;
+            d.prefix = n.prefix;
             out.push_back(std::move(d));
         }
     }
-    std::sort(out.begin(), out.end(), [](const SymbolMatch& a, const SymbolMatch& b) {
-        if (a.score != b.score) return a.score > b.score;
-        return by_path_line(a, b);
-    });
-    if (out.size() > limit) out.resize(limit);
     return out;
 }
 

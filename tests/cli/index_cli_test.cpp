@@ -22,6 +22,7 @@
 using idx::test::ProcessResult;
 using idx::test::run_process;
 using idx::test::TempTree;
+using idx::test::exec_sql;
 using idx::test::integrity;
 using idx::test::spawn_idx;
 
@@ -48,13 +49,6 @@ void populate(const TempTree& t, int n, int seed) {
         for (int k = 0; k < 50; ++k) body += "line " + std::to_string(rng()) + " spin_lock_irqsave\n";
         t.write("d" + std::to_string(i % 17) + "/f" + std::to_string(i) + ".c", body);
     }
-}
-
-void sql(const std::string& db_path, const std::string& statement) {
-    sqlite3* db = nullptr;
-    REQUIRE(sqlite3_open(db_path.c_str(), &db) == SQLITE_OK);
-    CHECK(sqlite3_exec(db, statement.c_str(), nullptr, nullptr, nullptr) == SQLITE_OK);
-    sqlite3_close(db);
 }
 
 // Starts idx in `dir` without waiting, output discarded; the caller reaps it.
@@ -116,7 +110,7 @@ TEST_CASE("an index whose update time is not a number gives one line and exit 2,
     TempTree t;
     populate(t, 5, 4);
     REQUIRE(run_idx(t, {"index"}).exit_code == 0);
-    sql(t.path(".idx/index.db"), "UPDATE meta SET value = 'x1' WHERE key = 'updated_ns'");
+    exec_sql(t.path(".idx/index.db"), "UPDATE meta SET value = 'x1' WHERE key = 'updated_ns'");
     auto r = run_idx(t, {"status"});
     CHECK(r.exit_code == 2);
     CHECK(lines(r.err) == 1);
@@ -127,7 +121,7 @@ TEST_CASE("an index of another schema version asks for --rebuild, which works") 
     TempTree t;
     populate(t, 5, 4);
     REQUIRE(run_idx(t, {"index"}).exit_code == 0);
-    sql(t.path(".idx/index.db"), "UPDATE meta SET value = '99' WHERE key = 'schema_version'");
+    exec_sql(t.path(".idx/index.db"), "UPDATE meta SET value = '99' WHERE key = 'schema_version'");
     for (const auto& args : std::vector<std::vector<std::string>>{{"index"}, {"status"}}) {
         auto r = run_idx(t, args);
         CHECK(r.exit_code == 2);

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "indexer/index_builder.h"
+#include "indexer/symbol_pass.h"
 #include "indexer/index_reader.h"
 #include "tests/support/temp_tree.h"
 
@@ -52,7 +53,8 @@ void check_postings_exact(const TempTree& t) {
     for (const auto& f : *files) {
         if (!f.skip.empty()) continue;
         std::vector<Trigram> tri;
-        ex.extract(slurp(t.path(f.path)), tri);
+        const std::string text = slurp(t.path(f.path));
+        ex.extract(text, tri, !f.lang.empty() && text.size() <= kMaxSymbolBytes);  // word grams: refs' files
         for (Trigram x : tri) expected[x].push_back(f.id);
     }
     for (auto& [tri, ids] : expected) {

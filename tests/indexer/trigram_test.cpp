@@ -10,13 +10,28 @@
 using namespace idx::indexer;
 
 namespace {
-// The definition, written the slow way.
+bool naive_word_byte(char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+}
+
+// The definition, written the slow way: trigrams, then the grams of the
+// maximal runs of word bytes.
 std::set<Trigram> naive(const std::string& s) {
     std::set<Trigram> out;
     for (size_t i = 0; i + 3 <= s.size(); ++i) {
         if (s[i] == '\n' || s[i + 1] == '\n' || s[i + 2] == '\n') continue;
         out.insert(make_trigram(static_cast<unsigned char>(s[i]), static_cast<unsigned char>(s[i + 1]),
                                 static_cast<unsigned char>(s[i + 2])));
+    }
+    for (size_t i = 0; i < s.size();) {
+        if (!naive_word_byte(s[i])) {
+            ++i;
+            continue;
+        }
+        size_t j = i;
+        while (j < s.size() && naive_word_byte(s[j])) ++j;
+        out.insert(word_gram(std::string_view(s).substr(i, j - i)));
+        i = j;
     }
     return out;
 }
@@ -31,6 +46,23 @@ TEST_CASE("trigrams are folded, distinct, and never span a line break") {
     CHECK(set == naive("ABc\nabcab"));
     CHECK(set.count(make_trigram('a', 'b', 'c')) == 1);
     CHECK(set.count(make_trigram('c', '\n', 'a')) == 0);
+    CHECK(set.count(word_gram("abc")) == 1);
+    CHECK(set.count(word_gram("abcab")) == 1);
+    CHECK(set.count(word_gram("ab")) == 0);  // only whole words
+}
+
+TEST_CASE("word grams are folded, whole words, and numbered after the trigrams") {
+    CHECK(word_gram("Mutex_Lock") == word_gram("mutex_lock"));
+    CHECK(word_gram("mutex_lock") != word_gram("mutex_lock_nested"));
+    for (const char* w : {"a", "u8", "mutex_lock", "x_1"}) {
+        CHECK(word_gram(w) >= kTrigramSpace);
+        CHECK(word_gram(w) < kGramSpace);
+    }
+    TrigramExtractor ex;
+    std::vector<Trigram> got;
+    ex.extract("(mutex_lock_nested)", got);
+    CHECK(std::count(got.begin(), got.end(), word_gram("mutex_lock_nested")) == 1);
+    CHECK(std::count(got.begin(), got.end(), word_gram("mutex_lock")) == 0);
 }
 
 TEST_CASE("trigram extraction equals the naive definition on random bytes") {
@@ -38,7 +70,7 @@ TEST_CASE("trigram extraction equals the naive definition on random bytes") {
     TrigramExtractor ex;
     for (int round = 0; round < 300; ++round) {
         std::string s(rng() % 300, '\0');
-        for (auto& c : s) c = static_cast<char>(rng() % 4 == 0 ? '\n' : (rng() % 2 ? 'A' + rng() % 3 : rng() % 256));
+        for (auto& c : s) c = static_cast<char>(rng() % 4 == 0 ? '\n' : (rng() % 2 ? "Ab_1 "[rng() % 5] : rng() % 256));
         std::vector<Trigram> got;
         ex.extract(s, got);
         std::set<Trigram> set(got.begin(), got.end());

@@ -48,6 +48,14 @@ inline std::string integrity(const std::string& db_path) {
     return result;
 }
 
+// Runs one statement on an index file, as a user with the sqlite3 shell would.
+inline void exec_sql(const std::string& db_path, const std::string& statement) {
+    sqlite3* db = nullptr;
+    REQUIRE(sqlite3_open(db_path.c_str(), &db) == SQLITE_OK);
+    CHECK(sqlite3_exec(db, statement.c_str(), nullptr, nullptr, nullptr) == SQLITE_OK);
+    sqlite3_close(db);
+}
+
 // A tree whose symbol pass takes seconds: `files` C files of 40 functions.
 inline void write_symbol_heavy_tree(const TempTree& t, int files) {
     for (int i = 0; i < files; ++i) {

@@ -46,6 +46,9 @@ public:
     // The stored size of trigram `t`'s posting lists (all segments), read
     // from the record headers without loading the lists: what docs(t) costs.
     Expected<uint64_t> docs_bytes(Trigram t);
+    // Whether every file's postings hold word grams (meta word_grams): only
+    // then may a word gram narrow a query (schema 3, indexer/trigram.h).
+    Expected<bool> has_word_grams();
     // Ids of all files with postings (the universe for "any trigram").
     Expected<Bitmap> live();
 

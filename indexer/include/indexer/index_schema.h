@@ -6,6 +6,11 @@
 //      (zstd blobs per file), def_names, ref_names, meta.
 //   2  adds sym_chunks, sym_pairs, sym_delta (symbol dictionary), file_refs
 //      and file_rank (file graph). Migrated from 1 in place by `idx index`.
+//   3  postings also hold word grams (indexer/trigram.h); meta word_grams=1
+//      says every file's postings have them (an index built from scratch).
+//      Migrated from 1 and 2 in place without them: readers then narrow by
+//      trigrams alone until `idx index --rebuild`. (A schema-2 idx must not
+//      write such an index: its merge would drop the word grams.)
 #pragma once
 
 #include <string>
@@ -15,14 +20,15 @@
 
 namespace idx::indexer {
 
-constexpr int kSchemaVersion = 2;
+constexpr int kSchemaVersion = 3;
 
 // Opens (creating when absent) an index for writing, in WAL mode. Refuses a
 // file that is not an idx index (never overwritten, even with `rebuild`), and
 // an index of another schema version unless `rebuild`.
 Expected<Db> open_index_for_write(const std::string& path, bool rebuild);
 
-Expected<void> migrate_from_1(Db& db);
+// Brings an index of an older schema version (1 or 2) to this one in place.
+Expected<void> migrate(Db& db);
 
 // Drops every table and creates the current schema: `idx index --rebuild`.
 // Call inside the transaction that refills the index, so that a crash

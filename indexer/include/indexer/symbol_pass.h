@@ -21,9 +21,13 @@
 
 namespace idx::indexer {
 
+// Larger files get no symbols (too_large_for_symbols): on Linux these are
+// generated register headers. `idx refs` does not read them either.
+constexpr uint64_t kMaxSymbolBytes = uint64_t{1} << 20;
+
 struct SymbolPassOptions {
     std::string root;
-    uint64_t max_bytes = uint64_t{1} << 20;  // larger files: too_large_for_symbols
+    uint64_t max_bytes = kMaxSymbolBytes;  // larger files: too_large_for_symbols
     int parse_budget_ms = 5000;               // per file; then parse_timeout
     const std::atomic<bool>* cancel = nullptr;
     // Called from the writer thread: files done, files to do.

@@ -33,7 +33,8 @@ struct SymbolFilter {
 
 struct SymbolMatch {
     indexer::SymbolHit hit;
-    int score = 0;     // fuzzy search only: higher is better
+    int score = 0;        // fuzzy search only: higher is better
+    bool prefix = false;  // fuzzy search only: the query begins the name (these rank first)
     double rank = 0;   // the file's PageRank
 };
 
@@ -48,8 +49,15 @@ public:
 
     // Definitions named exactly `name`, by path then line.
     Expected<std::vector<SymbolMatch>> definitions(std::string_view name, const SymbolFilter& filter);
-    // Uses of `name`, by path then line.
-    Expected<std::vector<SymbolMatch>> references(std::string_view name, const SymbolFilter& filter);
+    // Uses of `name`, by path then line, in the source files that get
+    // symbols. Files over kMaxSymbolBytes are not read (their definitions
+    // are unknown, so a use could not be told from one): `too_large`
+    // counts those that may hold the name.
+    struct ReferenceStats {
+        uint64_t too_large = 0;
+    };
+    Expected<std::vector<SymbolMatch>> references(std::string_view name, const SymbolFilter& filter,
+                                                  ReferenceStats* stats = nullptr);
     // The `limit` best fuzzy matches of `query` among definitions (see
     // indexer/symbol_match.h), ranked by match, kind and file rank.
     Expected<std::vector<SymbolMatch>> fuzzy(std::string_view query, const SymbolFilter& filter, size_t limit,
@@ -69,6 +77,9 @@ private:
     // definitions() inside the caller's read transaction (fuzzy() resolves
     // many names in one).
     Expected<std::vector<SymbolMatch>> definitions_in_transaction(std::string_view name, const SymbolFilter& filter);
+    // The definitions of fuzzy-matched names that pass `filter`, scored.
+    Expected<std::vector<SymbolMatch>> resolve_names(const std::vector<indexer::ScoredName>& names,
+                                                     const SymbolFilter& filter, double ranked_files);
 
     indexer::IndexReader& reader_;
     std::string root_;

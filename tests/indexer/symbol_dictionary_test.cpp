@@ -1,0 +1,144 @@
+// The symbol dictionary (indexer/symbol_dictionary.h) against brute force:
+// whatever the blocks, groups and pair index skip, a lookup must return
+// exactly the names a scan of every name would rank first.
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <random>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "indexer/index_schema.h"
+#include "indexer/symbol_codec.h"
+#include "indexer/symbol_dictionary.h"
+#include "indexer/symbol_match.h"
+#include "tests/support/temp_tree.h"
+
+using namespace idx::indexer;
+
+namespace {
+
+std::string random_name(std::mt19937& rng) {
+    static const std::vector<std::string> parts = {"mutex", "lock", "spin", "k", "malloc", "free", "dma", "map",
+                                                   "task", "struct", "Get", "HTTP", "Code", "x", "2", "irq"};
+    std::string n = rng() % 4 == 0 ? "__" : "";
+    const int segments = 1 + static_cast<int>(rng() % 4);
+    for (int s = 0; s < segments; ++s) {
+        if (s > 0 && rng() % 2) n += "_";
+        n += parts[rng() % parts.size()];
+        if (rng() % 5 == 0) n += static_cast<char>('a' + rng() % 26);
+    }
+    return n;
+}
+
+// Every name in one file's tags, as the symbol pass stores them.
+void store_names(Db& db, int64_t file, const std::vector<std::string>& names) {
+    std::vector<Tag> tags;
+    for (const auto& n : names) {
+        Tag t;
+        t.name = n;
+        t.kind = "function";
+        t.is_definition = true;
+        t.line = t.start_line = t.end_line = 1;
+        tags.push_back(t);
+    }
+    const std::string blob = encode_tags(tags);
+    auto st = db.prepare("INSERT INTO tags(file, definitions, references_, data) VALUES (?1, ?2, 0, ?3)");
+    REQUIRE(st.ok());
+    st->bind(1, file).bind(2, static_cast<int64_t>(tags.size())).bind_blob(3, blob.data(), blob.size());
+    REQUIRE(st->run().ok());
+}
+
+std::vector<ScoredName> brute_force(const std::set<std::string>& names, const std::string& q, size_t limit) {
+    std::vector<ScoredName> all;
+    for (const auto& n : names) {
+        auto s = fuzzy_score(q, n);
+        if (!s) continue;
+        const std::string folded = fold_query(n);
+        all.push_back({n, *s, folded.compare(0, q.size(), q) == 0});
+    }
+    std::sort(all.begin(), all.end(), [](const ScoredName& a, const ScoredName& b) {
+        if (a.prefix != b.prefix) return a.prefix;
+        return a.score != b.score ? a.score > b.score : a.name < b.name;
+    });
+    if (all.size() > limit) all.resize(limit);
+    return all;
+}
+
+}  // namespace
+
+TEST_CASE("symbol dictionary lookups equal a scan of every name, with and without the delta") {
+    idx::test::TempTree t;
+    auto db = open_index_for_write(t.path("index.db"), false);
+    REQUIRE(db.ok());
+    std::mt19937 rng(5);
+    std::set<std::string> names;
+    std::vector<std::string> first;
+    for (int i = 0; i < 3000; ++i) first.push_back(random_name(rng));
+    names.insert(first.begin(), first.end());
+    store_names(*db, 1, first);
+    REQUIRE(rebuild_symbol_dictionary(*db).ok());
+    std::vector<std::string> later;
+    for (int i = 0; i < 200; ++i) later.push_back(random_name(rng) + "_new");
+    auto check_queries = [&](int rounds) {
+        for (int round = 0; round < rounds; ++round) {
+            // Queries cut from real names (prefixes, abbreviations) and random ones.
+            std::string q;
+            const std::string& from = *std::next(names.begin(), static_cast<long>(rng() % names.size()));
+            const std::string folded = fold_query(from);
+            switch (rng() % 3) {
+                case 0: q = folded.substr(0, 1 + rng() % folded.size()); break;
+                case 1:
+                    for (char c : folded) {
+                        if (rng() % 2) q += c;
+                    }
+                    break;
+                default:
+                    for (int k = 0; k < 1 + static_cast<int>(rng() % 4); ++k) q += static_cast<char>('a' + rng() % 26);
+            }
+            if (q.empty()) continue;
+            for (size_t limit : {size_t{1}, size_t{10}, size_t{60}}) {
+                INFO("query " << q << " limit " << limit);
+                auto got = match_symbol_names(*db, q, limit);
+                REQUIRE(got.ok());
+                const auto want = brute_force(names, q, limit);
+                REQUIRE(got->size() == want.size());
+                for (size_t i = 0; i < want.size(); ++i) {
+                    CHECK((*got)[i].name == want[i].name);
+                    CHECK((*got)[i].score == want[i].score);
+                    CHECK((*got)[i].prefix == want[i].prefix);
+                }
+            }
+        }
+    };
+    check_queries(300);
+    store_names(*db, 2, later);
+    REQUIRE(add_to_symbol_delta(*db, {2}).ok());
+    names.insert(later.begin(), later.end());
+    check_queries(300);
+}
+
+TEST_CASE("a query that begins enough names reads no group of the pair index") {
+    idx::test::TempTree t;
+    auto db = open_index_for_write(t.path("index.db"), false);
+    REQUIRE(db.ok());
+    std::vector<std::string> names;
+    for (int i = 0; i < 500; ++i) names.push_back("kmalloc_variant_" + std::to_string(i));
+    for (int i = 0; i < 500; ++i) names.push_back("devm_kmalloc_" + std::to_string(i));
+    store_names(*db, 1, names);
+    REQUIRE(rebuild_symbol_dictionary(*db).ok());
+    SymbolMatchStats st;
+    auto got = match_symbol_names(*db, "kmalloc", 20, &st);
+    REQUIRE(got.ok());
+    CHECK(got->size() == 20);
+    CHECK_FALSE(st.fuzzy_tier);
+    CHECK(st.names_scored == 500);
+    for (const auto& n : *got) CHECK(n.name.rfind("kmalloc_variant_", 0) == 0);
+    SymbolMatchStats abbrev;
+    auto some = match_symbol_names(*db, "dvmkmlc", 20, &abbrev);
+    REQUIRE(some.ok());
+    CHECK(abbrev.fuzzy_tier);
+    CHECK(some->size() == 20);
+    CHECK(abbrev.names_scored < 1000);  // the pair index leaves out kmalloc_variant_*
+}
