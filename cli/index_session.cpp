@@ -8,17 +8,24 @@
 #include <cstdlib>
 
 #include "indexer/index_locator.h"
+#include "indexer/index_schema.h"
 
 namespace idx::cli {
 Expected<IndexSession> IndexSession::open() {
     char cwd[PATH_MAX];
     if (::getcwd(cwd, sizeof cwd) == nullptr) return Error::from_errno(errno, "getcwd");
-    auto where = indexer::find_index(cwd);
+    // With $IDX_DB the root is the index's meta root, read from the reader
+    // opened here rather than from a second connection.
+    auto where = indexer::find_index(cwd, indexer::RootLookup::kByCaller);
     if (!where) {
         return Error{ErrorKind::kNotFound, std::string("no index found in ") + cwd + " or above (run `idx index`)"};
     }
     auto reader = indexer::IndexReader::open(where->db_path);
     if (!reader) return std::move(reader).error();
+    if (where->root_in_meta) {
+        auto root = indexer::read_meta(reader->db(), "root");
+        if (root && !root->empty()) where->root = *root;
+    }
     IndexSession s(std::move(*reader));
     s.db_path_ = where->db_path;
     s.root_ = where->root;

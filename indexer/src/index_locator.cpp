@@ -37,20 +37,21 @@ IndexLocation location_for_root(const std::string& root) {
     return {root, db.empty() ? root + "/.idx/index.db" : db};
 }
 
-std::optional<IndexLocation> find_index(const std::string& dir) {
+std::optional<IndexLocation> find_index(const std::string& dir, RootLookup lookup) {
+    const std::string db = env_db();
+    auto from_env = [&](const std::string& fallback) {
+        if (lookup == RootLookup::kByCaller) return IndexLocation{fallback, db, true};
+        return IndexLocation{indexed_root(db, fallback), db};
+    };
     std::string d = dir;
     while (true) {
         std::string candidate = (d == "/" ? "" : d) + "/.idx/index.db";
-        if (is_file(candidate)) {
-            std::string db = env_db();
-            return db.empty() ? IndexLocation{d, candidate} : IndexLocation{indexed_root(db, d), db};
-        }
+        if (is_file(candidate)) return db.empty() ? IndexLocation{d, candidate} : from_env(d);
         if (d == "/" || d.empty()) break;
         auto slash = d.rfind('/');
         d = slash == 0 ? "/" : d.substr(0, slash);
     }
-    std::string db = env_db();
-    if (!db.empty()) return IndexLocation{indexed_root(db, dir), db};
+    if (!db.empty()) return from_env(dir);
     return std::nullopt;
 }
 

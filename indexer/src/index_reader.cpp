@@ -12,6 +12,11 @@ namespace idx::indexer {
 Expected<IndexReader> IndexReader::open(const std::string& db_path) {
     auto db = open_index_for_read(db_path);
     if (!db) return std::move(db).error();
+    // Map the file instead of pread()ing pages: a lookup touches a few
+    // hundred scattered pages, and each pread costs a syscall and a copy.
+    // (idx never shrinks an index file, so a mapped reader cannot fault on
+    // a truncated page.)
+    if (auto r = db->exec("PRAGMA mmap_size = 4294967296"); !r) return std::move(r).error();
     IndexReader r;
     r.db_ = std::move(*db);
     return r;
@@ -63,12 +68,6 @@ Expected<std::optional<IndexedFile>> IndexReader::file(std::string_view path) {
     if (!st) return std::move(st).error();
     (*st)->bind(1, path);
     return file_where(**st);
-}
-
-Expected<bool> IndexReader::has_word_grams() {
-    auto n = read_meta_int(db_, "word_grams");
-    if (!n) return std::move(n).error();
-    return *n == 1;
 }
 
 Expected<int64_t> IndexReader::ranked_files() {
@@ -191,29 +190,44 @@ Expected<std::vector<Tag>> IndexReader::file_tags(int64_t file) {
 }
 
 Expected<std::vector<SymbolHit>> IndexReader::find_tags(std::string_view name, bool definitions) {
-    auto st = db_.prepare(definitions ? "SELECT n.file, f.path, COALESCE(f.lang, '') FROM def_names n JOIN files f ON f.id = n.file "
-                                        "WHERE n.hash = ?1"
-                                      : "SELECT n.file, f.path, COALESCE(f.lang, '') FROM ref_names n JOIN files f ON f.id = n.file "
-                                        "WHERE n.hash = ?1");
+    Stmt& names = definitions ? def_files_ : ref_files_;
+    auto st = cached(names, definitions ? "SELECT n.file, f.path, COALESCE(f.lang, '') FROM def_names n JOIN files f "
+                                          "ON f.id = n.file WHERE n.hash = ?1"
+                                        : "SELECT n.file, f.path, COALESCE(f.lang, '') FROM ref_names n JOIN files f "
+                                          "ON f.id = n.file WHERE n.hash = ?1");
     if (!st) return std::move(st).error();
-    st->bind(1, name_hash(name));
+    names.bind(1, name_hash(name));
     struct Row {
         int64_t id;
         std::string path, lang;
     };
     std::vector<Row> files;
     while (true) {
-        auto row = st->step();
-        if (!row) return std::move(row).error();
+        auto row = names.step();
+        if (!row) {
+            names.reset();
+            return std::move(row).error();
+        }
         if (!*row) break;
-        files.push_back({st->int64(0), std::string(st->text(1)), std::string(st->text(2))});
+        files.push_back({names.int64(0), std::string(names.text(1)), std::string(names.text(2))});
     }
+    names.reset();
+    auto blob = cached(tags_, "SELECT data FROM tags WHERE file = ?1");
+    if (!blob) return std::move(blob).error();
     std::vector<SymbolHit> hits;
     for (auto& [id, path, lang] : files) {
-        auto tags = file_tags(id);
+        tags_.bind(1, id);
+        auto row = tags_.step();
+        if (!row) {
+            tags_.reset();
+            return std::move(row).error();
+        }
+        // Only the parts of the file's blob that may hold the name.
+        auto tags = *row ? decode_tags_named(tags_.blob(0), name) : Expected<std::vector<Tag>>(std::vector<Tag>{});
+        tags_.reset();
         if (!tags) return std::move(tags).error();
         for (Tag& t : *tags) {
-            if (t.is_definition == definitions && t.name == name) hits.push_back({id, path, lang, std::move(t)});
+            if (t.is_definition == definitions) hits.push_back({id, path, lang, std::move(t)});
         }
     }
     std::sort(hits.begin(), hits.end(), [](const SymbolHit& a, const SymbolHit& b) {

@@ -116,24 +116,6 @@ Expected<void> configure(Db& db) {
 
 }  // namespace
 
-// 1 -> 2 adds the derived tables (symbol dictionary, file graph). 2 -> 3
-// lays the symbol dictionary out anew (it is derived: rebuilt by the next
-// run), and the files indexed from now on get word grams, while meta
-// word_grams stays unset (not every file has them).
-Expected<void> migrate(Db& db) {
-    if (auto r = db.exec("BEGIN IMMEDIATE"); !r) return r;
-    Expected<void> r = db.exec("DROP TABLE IF EXISTS sym_chunks; DROP TABLE IF EXISTS sym_pairs;");
-    if (r) r = db.exec(kDerived);
-    if (r) r = write_meta(db, "derived_dirty", "1");
-    if (r) r = db.exec(kUnsearchable);
-    if (r) r = write_meta(db, "schema_version", std::to_string(kSchemaVersion));
-    if (!r) {
-        (void)db.exec("ROLLBACK");
-        return r;
-    }
-    return db.exec("COMMIT");
-}
-
 Expected<std::string> read_meta(Db& db, const std::string& key) {
     auto st = db.prepare("SELECT value FROM meta WHERE key = ?1");
     if (!st) return std::move(st).error();
@@ -178,8 +160,7 @@ Expected<Db> open_index_for_read(const std::string& path) {
         return Error{ErrorKind::kUnsupported, path + ": index schema version " + std::to_string(*v) +
                                                   " is not the version this idx reads (" +
                                                   std::to_string(kSchemaVersion) +
-                                                  (*v < kSchemaVersion ? "); upgrade it with `idx index`"
-                                                                       : "); rebuild with `idx index --rebuild`")};
+                                                  "); rebuild with `idx index --rebuild`"};
     }
     return db;
 }
@@ -196,11 +177,6 @@ Expected<Db> open_index_for_write(const std::string& path, bool rebuild) {
     if (existed) {
         auto v = schema_version(*db);
         if (!v) return std::move(v).error();  // not ours: never overwritten, even with --rebuild
-        if ((*v == 1 || *v == 2) && !rebuild) {
-            if (auto r = configure(*db); !r) return r.error();
-            if (auto r = migrate(*db); !r) return r.error();
-            return db;
-        }
         if (*v != kSchemaVersion && !rebuild) {
             return Error{ErrorKind::kUnsupported, path + ": index schema version " + std::to_string(*v) +
                                                       " is not the version this idx writes (" +
@@ -242,7 +218,6 @@ Expected<void> reset_schema(Db& db) {
     if (auto r = db.exec(kDerived); !r) return r;
     if (auto r = db.exec(kUnsearchable); !r) return r;
     if (auto r = write_meta(db, "format", "idx"); !r) return r;
-    if (auto r = write_meta(db, "word_grams", "1"); !r) return r;
     return write_meta(db, "schema_version", std::to_string(kSchemaVersion));
 }
 

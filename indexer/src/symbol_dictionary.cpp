@@ -238,10 +238,26 @@ Expected<void> score_prefixed(Db& db, std::string_view q, NameScorer& scorer) {
 // (every group when the query has none).
 Expected<void> score_fuzzy(Db& db, std::string_view q, NameScorer& scorer, SymbolMatchStats& st) {
     st.fuzzy_tier = true;
+    // Smallest lists first, and stop once few groups are left: a dense
+    // pair's list is ~70 KB to fault in, scoring a few groups' names is
+    // cheaper, and skipping a pair only admits more names, never fewer.
+    constexpr uint64_t kFewGroups = 64;
+    auto get_size = db.prepare("SELECT length(groups) FROM sym_pairs WHERE pair = ?1");
     auto get_pair = db.prepare("SELECT groups FROM sym_pairs WHERE pair = ?1");
+    if (!get_size) return get_size.error();
     if (!get_pair) return get_pair.error();
-    Bitmap candidates;
+    std::vector<std::pair<int64_t, uint16_t>> order;
     for (uint16_t p : query_pairs(q)) {
+        get_size->bind(1, static_cast<int64_t>(p));
+        auto row = get_size->step();
+        if (!row) return row.error();
+        order.emplace_back(*row ? get_size->int64(0) : 0, p);
+        get_size->reset();
+    }
+    std::sort(order.begin(), order.end());
+    Bitmap candidates;
+    for (const auto& [bytes, p] : order) {
+        if (candidates && roaring_bitmap_get_cardinality(candidates.get()) <= kFewGroups) break;
         get_pair->bind(1, static_cast<int64_t>(p));
         auto row = get_pair->step();
         if (!row) return row.error();

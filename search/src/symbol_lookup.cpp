@@ -26,6 +26,10 @@ bool ident_char(unsigned char c) {
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c >= 0x80;
 }
 
+// The most that kind and file rank add to a fuzzy match's score.
+constexpr int kMaxKindWeight = 8;
+constexpr int kMaxRankBonus = 10;
+
 bool by_path_line(const SymbolMatch& a, const SymbolMatch& b) {
     if (a.hit.path != b.hit.path) return indexer::path_less(a.hit.path, b.hit.path);
     if (a.hit.tag.line != b.hit.tag.line) return a.hit.tag.line < b.hit.tag.line;
@@ -62,6 +66,8 @@ int kind_weight(std::string_view kind) {
         {"class", 8}, {"interface", 8}, {"struct", 8}, {"module", 7}, {"type", 7},  {"function", 7},
         {"method", 7}, {"macro", 4},    {"constant", 3}, {"prototype", 2}, {"field", 1}, {"variable", 1},
     };
+    static_assert(std::all_of(std::begin(kWeights), std::end(kWeights),
+                              [](const auto& kw) { return kw.second <= kMaxKindWeight; }));
     for (const auto& [k, w] : kWeights) {
         if (k == kind) return w;
     }
@@ -101,9 +107,7 @@ Expected<std::vector<SymbolMatch>> SymbolLookup::references(std::string_view nam
     TrigramQuery query = literal_query(name);
     const bool one_word = std::all_of(name.begin(), name.end(),
                                       [](char c) { return indexer::word_byte(static_cast<unsigned char>(c)); });
-    auto word_grams = reader_.has_word_grams();
-    if (!word_grams) return std::move(word_grams).error();
-    if (one_word && *word_grams) {
+    if (one_word && indexer::indexed_word(name)) {
         query.op = TrigramQuery::Op::kAnd;
         query.trigrams.push_back(indexer::word_gram(name));
     }
@@ -213,13 +217,13 @@ Expected<std::vector<SymbolMatch>> SymbolLookup::fuzzy(std::string_view query, c
     const size_t want = std::max<size_t>(limit * 3, 30);
     auto names = indexer::match_symbol_names(reader_.db(), q, want, &st, limit);
     if (!names) return std::move(names).error();
-    auto out = resolve_names(*names, filter, static_cast<double>(*files));
+    auto out = resolve_names(*names, filter, static_cast<double>(*files), limit);
     if (!out) return out;
     if (out->size() < limit && !st.fuzzy_tier) {
         st = {};
         names = indexer::match_symbol_names(reader_.db(), q, want, &st, std::numeric_limits<size_t>::max());
         if (!names) return std::move(names).error();
-        out = resolve_names(*names, filter, static_cast<double>(*files));
+        out = resolve_names(*names, filter, static_cast<double>(*files), limit);
         if (!out) return out;
     }
     std::sort(out->begin(), out->end(), [](const SymbolMatch& a, const SymbolMatch& b) {
@@ -232,9 +236,26 @@ Expected<std::vector<SymbolMatch>> SymbolLookup::fuzzy(std::string_view query, c
 }
 
 Expected<std::vector<SymbolMatch>> SymbolLookup::resolve_names(const std::vector<indexer::ScoredName>& names,
-                                                               const SymbolFilter& filter, double ranked_files) {
+                                                               const SymbolFilter& filter, double ranked_files,
+                                                               size_t limit) {
+    // A definition scores 4x its name's match plus at most kMaxBonus for
+    // kind and file rank. `names` come best first (the prefixed tier, then
+    // by score), so once `limit` results are in and the next name cannot
+    // reach the limit-th of them, no later name can: each def lookup reads
+    // a file's tags, so stopping early saves most of a lookup's time.
+    constexpr int kMaxBonus = kMaxKindWeight * 2 + kMaxRankBonus;
     std::vector<SymbolMatch> out;
+    std::vector<std::pair<bool, int>> keys;
     for (const auto& n : names) {
+        if (out.size() >= limit) {
+            keys.clear();
+            for (const auto& m : out) keys.emplace_back(m.prefix, m.score);
+            std::nth_element(keys.begin(), keys.begin() + static_cast<long>(limit - 1), keys.end(),
+                             [](const auto& a, const auto& b) { return a > b; });
+            const auto [prefix, score] = keys[limit - 1];
+            if (prefix && !n.prefix) break;
+            if (prefix == n.prefix && n.score * 4 + kMaxBonus < score) break;
+        }
         auto defs = definitions_in_transaction(n.name, filter);
         if (!defs) return std::move(defs).error();
         for (auto& d : *defs) {
@@ -243,7 +264,8 @@ Expected<std::vector<SymbolMatch>> SymbolLookup::resolve_names(const std::vector
             d.rank = *rank;
             // A file of average rank adds nothing; a hub adds up to 10.
             const double rel = ranked_files > 0 ? *rank * ranked_files : 1.0;
-            const int rank_bonus = rel > 0 ? std::clamp(static_cast<int>(std::lround(2 * std::log2(rel))), -4, 10) : -4;
+            const int rank_bonus =
+                rel > 0 ? std::clamp(static_cast<int>(std::lround(2 * std::log2(rel))), -4, kMaxRankBonus) : -4;
             d.score = n.score * 4 + kind_weight(d.hit.tag.kind) * 2 + rank_bonus;
             d.prefix = n.prefix;
             out.push_back(std::move(d));

@@ -30,7 +30,8 @@ std::set<Trigram> naive(const std::string& s) {
         }
         size_t j = i;
         while (j < s.size() && naive_word_byte(s[j])) ++j;
-        out.insert(word_gram(std::string_view(s).substr(i, j - i)));
+        const std::string_view word = std::string_view(s).substr(i, j - i);
+        if (word.size() >= 4 && !(word[0] >= '0' && word[0] <= '9')) out.insert(word_gram(word));
         i = j;
     }
     return out;
@@ -46,9 +47,9 @@ TEST_CASE("trigrams are folded, distinct, and never span a line break") {
     CHECK(set == naive("ABc\nabcab"));
     CHECK(set.count(make_trigram('a', 'b', 'c')) == 1);
     CHECK(set.count(make_trigram('c', '\n', 'a')) == 0);
-    CHECK(set.count(word_gram("abc")) == 1);
     CHECK(set.count(word_gram("abcab")) == 1);
-    CHECK(set.count(word_gram("ab")) == 0);  // only whole words
+    CHECK(set.count(word_gram("abca")) == 0);  // only whole words
+    CHECK(set.count(word_gram("abc")) == 0);   // and only words of 4 bytes or more
 }
 
 TEST_CASE("word grams are folded, whole words, and numbered after the trigrams") {
@@ -60,9 +61,13 @@ TEST_CASE("word grams are folded, whole words, and numbered after the trigrams")
     }
     TrigramExtractor ex;
     std::vector<Trigram> got;
-    ex.extract("(mutex_lock_nested)", got);
+    ex.extract("(mutex_lock_nested) 0x1234abcd", got);
     CHECK(std::count(got.begin(), got.end(), word_gram("mutex_lock_nested")) == 1);
     CHECK(std::count(got.begin(), got.end(), word_gram("mutex_lock")) == 0);
+    CHECK(std::count(got.begin(), got.end(), word_gram("0x1234abcd")) == 0);  // numbers get none
+    CHECK_FALSE(indexed_word("0x1234abcd"));
+    CHECK_FALSE(indexed_word("u8"));
+    CHECK(indexed_word("_u8_"));
 }
 
 TEST_CASE("trigram extraction equals the naive definition on random bytes") {

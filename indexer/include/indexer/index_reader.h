@@ -46,9 +46,6 @@ public:
     // The stored size of trigram `t`'s posting lists (all segments), read
     // from the record headers without loading the lists: what docs(t) costs.
     Expected<uint64_t> docs_bytes(Trigram t);
-    // Whether every file's postings hold word grams (meta word_grams): only
-    // then may a word gram narrow a query (schema 3, indexer/trigram.h).
-    Expected<bool> has_word_grams();
     // Ids of all files with postings (the universe for "any trigram").
     Expected<Bitmap> live();
 
@@ -86,7 +83,7 @@ private:
     Expected<Stmt*> cached(Stmt& st, const char* sql);
 
     Db db_;
-    Stmt postings_, postings_size_, by_id_, by_path_, rank_, tags_;
+    Stmt postings_, postings_size_, by_id_, by_path_, rank_, tags_, def_files_, ref_files_;
 };
 
 }  // namespace idx::indexer

@@ -5,12 +5,11 @@
 //   1  files, segments, postings (folded-trigram CRoaring lists), tags
 //      (zstd blobs per file), def_names, ref_names, meta.
 //   2  adds sym_chunks, sym_pairs, sym_delta (symbol dictionary), file_refs
-//      and file_rank (file graph). Migrated from 1 in place by `idx index`.
-//   3  postings also hold word grams (indexer/trigram.h); meta word_grams=1
-//      says every file's postings have them (an index built from scratch).
-//      Migrated from 1 and 2 in place without them: readers then narrow by
-//      trigrams alone until `idx index --rebuild`. (A schema-2 idx must not
-//      write such an index: its merge would drop the word grams.)
+//      and file_rank (file graph).
+//   3  postings also hold word grams (indexer/trigram.h); the dictionary is
+//      sym_blocks + sym_pairs by group; large files' tag blobs are split
+//      into parts; def_names/ref_names keys are 32-bit. Older indexes are
+//      rebuilt (`idx index --rebuild`): every derived table changed.
 #pragma once
 
 #include <string>
@@ -26,9 +25,6 @@ constexpr int kSchemaVersion = 3;
 // file that is not an idx index (never overwritten, even with `rebuild`), and
 // an index of another schema version unless `rebuild`.
 Expected<Db> open_index_for_write(const std::string& path, bool rebuild);
-
-// Brings an index of an older schema version (1 or 2) to this one in place.
-Expected<void> migrate(Db& db);
 
 // Drops every table and creates the current schema: `idx index --rebuild`.
 // Call inside the transaction that refills the index, so that a crash

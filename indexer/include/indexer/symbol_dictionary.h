@@ -27,7 +27,7 @@
 
 namespace idx::indexer {
 
-constexpr size_t kBlockNames = 256;
+constexpr size_t kBlockNames = 64;
 constexpr size_t kGroupNames = 4;
 constexpr size_t kMaxDeltaNames = 50'000;  // beyond this the dictionary is rebuilt
 

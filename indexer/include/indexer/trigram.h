@@ -4,8 +4,9 @@
 // case, packed into 24 bits. Trigrams holding a '\n' are never indexed: a
 // match never spans lines (no multiline mode), so no query needs them.
 //
-// A word gram stands for a whole word: a maximal run of [A-Za-z0-9_] bytes,
-// folded like trigrams and hashed into one of 2^18 buckets, numbered after
+// A word gram stands for a whole word: a maximal run of [A-Za-z0-9_] bytes
+// (see indexed_word() for which), case-folded and hashed into one of 2^18
+// buckets, numbered after
 // the trigrams (keys kTrigramSpace..kGramSpace). A file holding a word lists
 // the word's bucket, so a bucket's files are a superset of the word's: a
 // filter, never an answer. `idx refs` narrows by it (a use is a whole
@@ -15,6 +16,7 @@
 #pragma once
 
 #include <cstdint>
+#include <cstring>
 #include <string_view>
 #include <vector>
 
@@ -37,21 +39,39 @@ constexpr bool word_byte(unsigned char c) {
     return static_cast<unsigned char>((c | 0x20) - 'a') < 26 || static_cast<unsigned char>(c - '0') < 10 || c == '_';
 }
 
-// The word hash, one folded byte at a time (FNV-1a), then finished into a
-// bucket. The extractor runs it while scanning; word_gram() for a query.
-constexpr uint64_t kWordHashSeed = 0xcbf29ce484222325ull;
-constexpr uint64_t word_hash_step(uint64_t h, unsigned char c) { return (h ^ fold_ascii(c)) * 0x100000001b3ull; }
-constexpr Trigram word_gram_of_hash(uint64_t h) {
-    h ^= h >> 31;
-    h *= 0x9e3779b97f4a7c15ull;
-    return kTrigramSpace + static_cast<Trigram>(h >> (64 - kWordGramBits));
+// Which words get a gram: at least kMinWordGram bytes, not starting with a
+// digit. Shorter words and numbers are in most files (or mean nothing to
+// refs); a query for one narrows by trigrams alone.
+constexpr size_t kMinWordGram = 4;
+constexpr bool indexed_word(size_t len, bool digit_first) { return len >= kMinWordGram && !digit_first; }
+constexpr bool indexed_word(std::string_view word) {
+    return !word.empty() && indexed_word(word.size(), static_cast<unsigned char>(word[0] - '0') < 10);
 }
 
-// The word gram of `word`, which must be a whole word (only word bytes).
-constexpr Trigram word_gram(std::string_view word) {
-    uint64_t h = kWordHashSeed;
-    for (char c : word) h = word_hash_step(h, static_cast<unsigned char>(c));
-    return word_gram_of_hash(h);
+// The gram of a whole word (only word bytes; see indexed_word()). Hashed 8
+// bytes at a time: each byte OR 0x20 folds ASCII case (digits keep their
+// value and '_' becomes 0x7f, so distinct words stay distinct), and the
+// length seeds the hash. The extractor and queries both call this.
+inline Trigram word_gram(const unsigned char* word, size_t len) {
+    uint64_t h = 0x9e3779b97f4a7c15ull ^ (len * 0xff51afd7ed558ccdull);
+    size_t i = 0;
+    for (; i + 8 <= len; i += 8) {
+        uint64_t chunk;
+        std::memcpy(&chunk, word + i, 8);
+        h = (h ^ (chunk | 0x2020202020202020ull)) * 0xc4ceb9fe1a85ec53ull;
+        h ^= h >> 29;
+    }
+    if (i < len) {
+        uint64_t chunk = 0;
+        std::memcpy(&chunk, word + i, len - i);
+        const uint64_t fold = 0x2020202020202020ull >> (8 * (8 - (len - i)));
+        h = (h ^ (chunk | fold)) * 0xc4ceb9fe1a85ec53ull;
+        h ^= h >> 29;
+    }
+    return kTrigramSpace + static_cast<Trigram>((h * 0x9e3779b97f4a7c15ull) >> (64 - kWordGramBits));
+}
+inline Trigram word_gram(std::string_view word) {
+    return word_gram(reinterpret_cast<const unsigned char*>(word.data()), word.size());
 }
 
 // Collects the distinct trigrams and word grams of a text. Reusable and

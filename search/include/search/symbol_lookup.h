@@ -77,9 +77,11 @@ private:
     // definitions() inside the caller's read transaction (fuzzy() resolves
     // many names in one).
     Expected<std::vector<SymbolMatch>> definitions_in_transaction(std::string_view name, const SymbolFilter& filter);
-    // The definitions of fuzzy-matched names that pass `filter`, scored.
+    // The definitions of fuzzy-matched names (best first) that pass
+    // `filter`, scored; stops at the first name whose definitions could not
+    // enter the best `limit`.
     Expected<std::vector<SymbolMatch>> resolve_names(const std::vector<indexer::ScoredName>& names,
-                                                     const SymbolFilter& filter, double ranked_files);
+                                                     const SymbolFilter& filter, double ranked_files, size_t limit);
 
     indexer::IndexReader& reader_;
     std::string root_;
