@@ -88,7 +88,8 @@ if ((with_index)); then
     cs_mb=$(du -m "$work/csearchindex" | cut -f1)
     gt_mb=$(du -sm "$work/gtags" | cut -f1)
     corpus_mb=$(du -sm --exclude=.idx "$corpus" | cut -f1)
-    size_line="Index size: idx $idx_mb MB ($((100 * idx_mb / corpus_mb))% of the $corpus_mb MB corpus, symbols included); cindex $cs_mb MB; gtags $gt_mb MB."
+    bytes_mb=$(du -sm --apparent-size --exclude=.idx "$corpus" | cut -f1)
+    size_line="Index size: idx $idx_mb MB, symbols included: $((100 * idx_mb / corpus_mb))% of the corpus's $corpus_mb MB on disk (du), $((100 * idx_mb / bytes_mb))% of its $bytes_mb MB of file bytes; cindex $cs_mb MB; gtags $gt_mb MB."
     rowx "update, nothing changed" 5 "true" "$idx index" "rg --files (for scale)" "rg --files $corpus"
     orig=$(stat -c %y "$corpus/kernel/fork.c")
     rowx "update, one file touched" 10 "touch $corpus/kernel/fork.c" "$idx index" "rg --files (for scale)" "rg --files $corpus"

@@ -74,7 +74,7 @@ SymbolCommand::SymbolCommand(CLI::App& parent, Mode mode, bool with_options) : m
     cmd_->add_option("--path", paths_, "Only paths matching this glob (relative to the index root; repeatable)");
     if (mode == Mode::kSym) {
         cmd_->add_option("--limit", limit_, "At most N results (default 20)");
-        cmd_->add_flag("--explain", explain_, "Print how many dictionary chunks and names the query had to score");
+        cmd_->add_flag("--explain", explain_, "Print how many dictionary groups and names the query had to score");
     }
 }
 

@@ -1,5 +1,5 @@
 // LEB128 varints, as the index's blobs store integers (tags, file edges,
-// dictionary chunks). Internal to the indexer.
+// dictionary blocks). Internal to the indexer.
 #pragma once
 
 #include <cstdint>

@@ -38,6 +38,10 @@ inline std::string enter_fuzz_tree() {
     write_file(root + "/src/tool.py", "class Tool:\n    def run(self, x):\n        return helper(x)\n\n"
                                       "def helper(x):\n    return x + 1\n");
     write_file(root + "/README.md", "# sample\nshared_helper doubles.\n");
+    // More than kTagsPerPart tags: its blob is stored in parts (symbol_codec.h).
+    std::string many;
+    for (int i = 0; i < 150; ++i) many += "#define REG_" + std::to_string(i) + " " + std::to_string(i) + "\n";
+    write_file(root + "/src/regs.h", many + "int shared_helper(int);\n");
     if (::chdir(root.c_str()) != 0) std::abort();
     return root;
 }
