@@ -75,6 +75,7 @@ echo
 kernel=$(python3 "$here/bench/ctags_recall.py" . kernel C f --idx "$idx" --min 0 2> /dev/null)
 echo "- $kernel"
 pyroot=$(python3 -c 'import sysconfig; print(sysconfig.get_paths()["stdlib"])')
-(cd "$pyroot" && IDX_DB=$work/python.db "$idx" index . > /dev/null 2>&1)
+# An index of an older schema (from an older idx) asks for --rebuild.
+(cd "$pyroot" && { IDX_DB=$work/python.db "$idx" index . || IDX_DB=$work/python.db "$idx" index --rebuild .; } > /dev/null 2>&1)
 py=$(cd "$pyroot" && IDX_DB=$work/python.db python3 "$here/bench/ctags_recall.py" . . Python cfm --idx "$idx" --min 0 2> /dev/null)
 echo "- Python standard library ($pyroot): $py"

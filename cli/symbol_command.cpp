@@ -140,10 +140,10 @@ int SymbolCommand::run() {
         : mode_ == Mode::kRefs ? lookup.references(subject_, filter, &ref_stats)
                                : lookup.fuzzy(subject_, filter, limit_, &stats);
     if (!hits) return fail(hits.error().message);
-    if (ref_stats.too_large > 0) {
-        std::fprintf(stderr, "idx refs: %llu file(s) over 1 MiB may hold the name but get no symbols, so were not read "
-                             "(idx search -w reads them)\n",
-                     static_cast<unsigned long long>(ref_stats.too_large));
+    if (ref_stats.not_read > 0) {
+        std::fprintf(stderr, "idx refs: %llu file(s) over 1 MiB or binary may hold the name but get no symbols, so were "
+                             "not read (idx search -w reads them)\n",
+                     static_cast<unsigned long long>(ref_stats.not_read));
     }
     if (explain_) {
         const std::string groups = stats.fuzzy_tier ? std::to_string(stats.candidate_groups) + " of " +

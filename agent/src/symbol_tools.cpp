@@ -146,9 +146,10 @@ Expected<ToolOutput> run_lookup(const ToolArgs& args, const CallContext& ctx, Lo
                                           : "no defined name fuzzy-matches " + shown);
     if (lookup.cancelled()) page->set_incomplete(ctx.stop_reason());
     if (what == Lookup::kSym && page->total() == 200) page->note("sym keeps the 200 best matches");
-    if (ref_stats.too_large > 0) {
-        page->note(std::to_string(ref_stats.too_large) +
-                   " file(s) over 1 MiB may hold the name but get no symbols, so were not read (search reads them)");
+    if (ref_stats.not_read > 0) {
+        page->note(std::to_string(ref_stats.not_read) +
+                   " file(s) over 1 MiB or binary may hold the name but get no symbols, so were not read (search reads "
+                   "them)");
     }
     return page->finish();
 }

@@ -106,8 +106,9 @@ void process(Work& w, const IndexOptions& o, ThreadState& ts) {
         text = text.substr(0, cut->searched_bytes);
     }
     // Word grams serve `idx refs`, which reads only these files.
-    const bool words = w.skip.empty() && e.lang != Lang::kUnknown && ts.buf.size() <= kMaxSymbolBytes;
+    const bool words = w.skip.empty() && e.lang != Lang::kUnknown && e.size <= kMaxSymbolBytes;  // refs' test
     ts.extractor.extract(text, w.trigrams, words);
+    if (!words && e.lang != Lang::kUnknown) w.trigrams.push_back(kNoWordGrams);
 }
 
 class Writer {

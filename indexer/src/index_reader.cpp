@@ -14,8 +14,9 @@ Expected<IndexReader> IndexReader::open(const std::string& db_path) {
     if (!db) return std::move(db).error();
     // Map the file instead of pread()ing pages: a lookup touches a few
     // hundred scattered pages, and each pread costs a syscall and a copy.
-    // (idx never shrinks an index file, so a mapped reader cannot fault on
-    // a truncated page.)
+    // idx never shrinks an index file; another program truncating it while
+    // a reader runs would fault the reader (SIGBUS) where pread would give
+    // an I/O error (docs/ROBUSTNESS.md).
     if (auto r = db->exec("PRAGMA mmap_size = 4294967296"); !r) return std::move(r).error();
     IndexReader r;
     r.db_ = std::move(*db);
@@ -189,7 +190,8 @@ Expected<std::vector<Tag>> IndexReader::file_tags(int64_t file) {
     return tags;
 }
 
-Expected<std::vector<SymbolHit>> IndexReader::find_tags(std::string_view name, bool definitions) {
+Expected<std::vector<SymbolHit>> IndexReader::find_tags(std::string_view name, bool definitions,
+                                                        const std::unordered_set<int64_t>* only) {
     Stmt& names = definitions ? def_files_ : ref_files_;
     auto st = cached(names, definitions ? "SELECT n.file, f.path, COALESCE(f.lang, '') FROM def_names n JOIN files f "
                                           "ON f.id = n.file WHERE n.hash = ?1"
@@ -209,6 +211,7 @@ Expected<std::vector<SymbolHit>> IndexReader::find_tags(std::string_view name, b
             return std::move(row).error();
         }
         if (!*row) break;
+        if (only && !only->count(names.int64(0))) continue;
         files.push_back({names.int64(0), std::string(names.text(1)), std::string(names.text(2))});
     }
     names.reset();

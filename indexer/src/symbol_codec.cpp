@@ -3,6 +3,7 @@
 #include <xxhash.h>
 
 #include <algorithm>
+#include <optional>
 #include "indexer/zstd_blob.h"
 #include "varint.h"
 
@@ -46,14 +47,20 @@ std::string encode_part(const Tag* begin, const Tag* end) {
     return zstd_compress(raw);
 }
 
+// A frame's records never approach this (a file gets symbols up to 1 MiB);
+// a hostile blob claiming more is corrupt, not a reason to allocate it.
+constexpr size_t kMaxFrameBytes = size_t{128} << 20;
+
 // Appends the tags of one part's frame to `out`; with `only`, just the tags
-// of that name (the others are skipped without being copied).
-bool decode_part(std::string_view frame, std::vector<Tag>& out, const std::string_view* only) {
-    auto unpacked = zstd_decompress(frame);
+// of that name (the others are skipped without being copied). A parted
+// blob's header says how many tags each part holds (`expected`).
+bool decode_part(std::string_view frame, std::vector<Tag>& out, const std::string_view* only,
+                 std::optional<uint64_t> expected) {
+    auto unpacked = zstd_decompress(frame, kMaxFrameBytes);
     if (!unpacked) return false;
     std::string_view in = *unpacked;
     uint64_t count = 0;
-    if (!get_varint(in, count) || count > in.size()) return false;
+    if (!get_varint(in, count) || count > in.size() || (expected && count != *expected)) return false;
     auto field = [&](std::string_view& v) {
         uint64_t n = 0;
         if (!get_varint(in, n) || n > in.size()) return false;
@@ -99,6 +106,7 @@ uint16_t short_hash(std::string_view name) { return static_cast<uint16_t>(name_h
 struct Part {
     std::string_view frame;
     bool may_hold = true;
+    std::optional<uint64_t> tags;  // parted blobs: the header's count
 };
 
 bool split_parts(std::string_view blob, const std::string_view* only, std::vector<Part>& parts) {
@@ -113,7 +121,9 @@ bool split_parts(std::string_view blob, const std::string_view* only, std::vecto
     std::vector<uint64_t> sizes;
     for (uint64_t i = 0; i < n; ++i) {
         uint64_t size = 0, count = 0;
-        if (!get_varint(blob, size) || !get_varint(blob, count) || count > blob.size() / 2) return false;
+        if (!get_varint(blob, size) || !get_varint(blob, count) || count > blob.size() / 2 || count > kTagsPerPart) {
+            return false;
+        }
         bool hit = !only;
         for (uint64_t k = 0; k < count; ++k) {
             const auto h = static_cast<uint16_t>(static_cast<unsigned char>(blob[2 * k]) |
@@ -122,7 +132,7 @@ bool split_parts(std::string_view blob, const std::string_view* only, std::vecto
         }
         blob.remove_prefix(2 * count);
         sizes.push_back(size);
-        parts.push_back({{}, hit});
+        parts.push_back({{}, hit, count});
     }
     for (uint64_t i = 0; i < n; ++i) {
         if (sizes[i] > blob.size()) return false;
@@ -137,7 +147,7 @@ Expected<std::vector<Tag>> decode(std::string_view blob, const std::string_view*
     if (!split_parts(blob, only, parts)) return corrupt();
     std::vector<Tag> tags;
     for (const Part& p : parts) {
-        if (p.may_hold && !decode_part(p.frame, tags, only)) return corrupt();
+        if (p.may_hold && !decode_part(p.frame, tags, only, p.tags)) return corrupt();
     }
     return tags;
 }

@@ -5,6 +5,8 @@
 #include <atomic>
 #include <cerrno>
 #include <thread>
+#include <unordered_map>
+#include <unordered_set>
 
 #include <algorithm>
 #include <cmath>
@@ -108,8 +110,13 @@ Expected<std::vector<SymbolMatch>> SymbolLookup::references(std::string_view nam
     const bool one_word = std::all_of(name.begin(), name.end(),
                                       [](char c) { return indexer::word_byte(static_cast<unsigned char>(c)); });
     if (one_word && indexer::indexed_word(name)) {
+        // The word's bucket, or a file refs does not read (no word grams),
+        // which it counts.
+        TrigramQuery either;
+        either.op = TrigramQuery::Op::kOr;
+        either.trigrams = {indexer::word_gram(name), indexer::kNoWordGrams};
         query.op = TrigramQuery::Op::kAnd;
-        query.trigrams.push_back(indexer::word_gram(name));
+        query.subs.push_back(std::move(either));
     }
     auto docs = evaluate(reader_, query);
     if (!docs) return std::move(docs).error();
@@ -127,12 +134,12 @@ Expected<std::vector<SymbolMatch>> SymbolLookup::references(std::string_view nam
     for (uint32_t id : ids) {
         auto f = reader_.file(static_cast<int64_t>(id));
         if (!f) return std::move(f).error();
-        if (!*f || indexer::lang_from_name((*f)->lang) == indexer::Lang::kUnknown || !(*f)->skip.empty()) continue;
+        if (!*f || indexer::lang_from_name((*f)->lang) == indexer::Lang::kUnknown) continue;
         indexer::SymbolHit probe{(*f)->id, (*f)->path, (*f)->lang, {}};
         probe.tag.kind = filter.kind;  // the kind filter applies to definitions' kinds only
         if (!filter.admits(probe)) continue;
-        if (static_cast<uint64_t>((*f)->size) > indexer::kMaxSymbolBytes) {
-            if (stats) ++stats->too_large;
+        if (!(*f)->skip.empty() || static_cast<uint64_t>((*f)->size) > indexer::kMaxSymbolBytes) {
+            if (stats) ++stats->not_read;  // binary, or no symbols; see the header
             continue;
         }
         files.push_back(std::move(probe));
@@ -179,21 +186,28 @@ Expected<std::vector<SymbolMatch>> SymbolLookup::references(std::string_view nam
     worker();
     for (auto& t : threads) t.join();
     // Definitions are not uses; a tags.scm reference lends its kind (call, ...).
-    // Only the files that define or reference the name have such tags.
-    auto defs = reader_.find_tags(name, true);
+    // Only the files with uses are asked, and only those of them that define
+    // or reference the name (def_names, ref_names) have a blob decoded.
+    std::unordered_set<int64_t> with_uses;
+    for (size_t i = 0; i < files.size(); ++i) {
+        if (!found[i].empty()) with_uses.insert(files[i].file);
+    }
+    auto defs = reader_.find_tags(name, true, &with_uses);
     if (!defs) return std::move(defs).error();
-    auto refs = reader_.find_tags(name, false);
+    auto refs = reader_.find_tags(name, false, &with_uses);
     if (!refs) return std::move(refs).error();
-    auto tag_at = [&](const SymbolMatch& m, const std::vector<indexer::SymbolHit>& tags) -> const indexer::Tag* {
-        for (const auto& t : tags) {
-            if (t.file == m.hit.file && t.tag.line == m.hit.tag.line && t.tag.col == m.hit.tag.col) return &t.tag;
-        }
-        return nullptr;
+    auto spot = [](int64_t file, uint32_t line, uint32_t col) {
+        return std::to_string(file) + ":" + std::to_string(line) + ":" + std::to_string(col);
     };
+    std::unordered_set<std::string> defined;
+    for (const auto& d : *defs) defined.insert(spot(d.file, d.tag.line, d.tag.col));
+    std::unordered_map<std::string, std::string> ref_kind;
+    for (const auto& r : *refs) ref_kind.emplace(spot(r.file, r.tag.line, r.tag.col), r.tag.kind);
     for (auto& per_file : found) {
         for (auto& m : per_file) {
-            if (tag_at(m, *defs)) continue;
-            if (const indexer::Tag* r = tag_at(m, *refs)) m.hit.tag.kind = r->kind;
+            const std::string at = spot(m.hit.file, m.hit.tag.line, m.hit.tag.col);
+            if (defined.count(at)) continue;
+            if (auto k = ref_kind.find(at); k != ref_kind.end()) m.hit.tag.kind = k->second;
             out.push_back(std::move(m));
         }
     }
@@ -203,6 +217,7 @@ Expected<std::vector<SymbolMatch>> SymbolLookup::references(std::string_view nam
 
 Expected<std::vector<SymbolMatch>> SymbolLookup::fuzzy(std::string_view query, const SymbolFilter& filter, size_t limit,
                                                        indexer::SymbolMatchStats* stats) {
+    if (limit == 0) return std::vector<SymbolMatch>{};
     const std::string q = indexer::fold_query(query);
     if (q.empty()) return Error{ErrorKind::kInvalidArgument, "the symbol query has no letter or digit"};
     indexer::ReadTransaction tx(reader_.db());

@@ -166,6 +166,18 @@ TEST_CASE("idx refs narrowed by word grams prints exactly the uses a scan of eve
     CHECK(r.exit_code == 0);
     CHECK(count_lines(want) == 8);
     CHECK(r.out == want);
+    CHECK(r.err.empty());
+    // A source file over 1 MiB gets no symbols and no word grams: not read,
+    // and said so (another such file, without the name, is not counted).
+    std::string big;
+    while (big.size() <= (1u << 20)) big += "int filler_" + std::to_string(big.size()) + ";\n";
+    t.write("src/big.c", big + "int x = lock_it();\n");
+    t.write("src/big_other.c", big);
+    REQUIRE(idx_in(t.root(), {"index"}).exit_code == 0);
+    auto with_big = idx_in(t.root(), {"refs", "lock_it"});
+    CHECK(with_big.out == want);
+    CHECK(with_big.err == "idx refs: 1 file(s) over 1 MiB or binary may hold the name but get no symbols, so were "
+                          "not read (idx search -w reads them)\n");
 }
 
 TEST_CASE("a schema-2 index asks for idx index --rebuild, which works") {

@@ -54,7 +54,9 @@ void check_postings_exact(const TempTree& t) {
         if (!f.skip.empty()) continue;
         std::vector<Trigram> tri;
         const std::string text = slurp(t.path(f.path));
-        ex.extract(text, tri, !f.lang.empty() && text.size() <= kMaxSymbolBytes);  // word grams: refs' files
+        const bool words = !f.lang.empty() && text.size() <= kMaxSymbolBytes;  // word grams: refs' files
+        ex.extract(text, tri, words);
+        if (!words && !f.lang.empty()) tri.push_back(kNoWordGrams);
         for (Trigram x : tri) expected[x].push_back(f.id);
     }
     for (auto& [tri, ids] : expected) {

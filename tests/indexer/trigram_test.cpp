@@ -83,3 +83,21 @@ TEST_CASE("trigram extraction equals the naive definition on random bytes") {
         CHECK(set == naive(s));
     }
 }
+
+TEST_CASE("word grams of words longer than 64 bytes and words across 64-byte blocks equal the naive definition") {
+    std::mt19937 rng(12);
+    TrigramExtractor ex;
+    for (int round = 0; round < 200; ++round) {
+        std::string s;
+        while (s.size() < 600) {
+            s += std::string(1 + rng() % 150, "abcXYZ_09"[rng() % 9]);
+            s += std::string(1 + rng() % 3, " (\n\xc3"[rng() % 4]);
+        }
+        s.resize(rng() % s.size());  // end anywhere: inside a word, on a block edge
+        std::vector<Trigram> got;
+        ex.extract(s, got);
+        std::set<Trigram> set(got.begin(), got.end());
+        CHECK(set.size() == got.size());
+        CHECK(set == naive(s));
+    }
+}

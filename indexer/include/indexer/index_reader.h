@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <unordered_set>
 #include <vector>
 
 #include "common/expected.h"
@@ -71,7 +72,9 @@ public:
 
     // Tags named exactly `name`: definitions, or references (from the
     // grammars' tags.scm), ordered by path then line.
-    Expected<std::vector<SymbolHit>> find_tags(std::string_view name, bool definitions);
+    // With `only`, just the tags in those files (files.id).
+    Expected<std::vector<SymbolHit>> find_tags(std::string_view name, bool definitions,
+                                               const std::unordered_set<int64_t>* only = nullptr);
     // All tags of one file, in source order.
     Expected<std::vector<Tag>> file_tags(int64_t file);
 

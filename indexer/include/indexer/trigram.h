@@ -25,7 +25,11 @@ namespace idx::indexer {
 using Trigram = uint32_t;
 constexpr Trigram kTrigramSpace = 1u << 24;
 constexpr int kWordGramBits = 18;
-constexpr Trigram kGramSpace = kTrigramSpace + (1u << kWordGramBits);
+// Posted, instead of word grams, for a file a grammar parses that gets none
+// (binary, or over kMaxSymbolBytes), so that refs can count the files it
+// does not read rather than never see them.
+constexpr Trigram kNoWordGrams = kTrigramSpace + (1u << kWordGramBits);
+constexpr Trigram kGramSpace = kNoWordGrams + 64;  // a whole word of the extractor's bitset
 
 constexpr unsigned char fold_ascii(unsigned char c) {
     return static_cast<unsigned char>(c - 'A') < 26 ? static_cast<unsigned char>(c + 32) : c;
@@ -75,7 +79,7 @@ inline Trigram word_gram(std::string_view word) {
 }
 
 // Collects the distinct trigrams and word grams of a text. Reusable and
-// cheap to reuse; owns a 2 MiB bitset, so keep one per thread.
+// cheap to reuse; owns a 2 MiB (+32 KiB) bitset, so keep one per thread.
 class TrigramExtractor {
 public:
     TrigramExtractor();

@@ -1,4 +1,4 @@
-// zstd frames for the index's blobs (tags, symbol dictionary chunks).
+// zstd frames for the index's blobs (tags).
 #pragma once
 
 #include <optional>

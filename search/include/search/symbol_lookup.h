@@ -50,11 +50,11 @@ public:
     // Definitions named exactly `name`, by path then line.
     Expected<std::vector<SymbolMatch>> definitions(std::string_view name, const SymbolFilter& filter);
     // Uses of `name`, by path then line, in the source files that get
-    // symbols. Files over kMaxSymbolBytes are not read (their definitions
-    // are unknown, so a use could not be told from one): `too_large`
-    // counts those that may hold the name.
+    // symbols. Files over kMaxSymbolBytes and binary files are not read
+    // (they get no symbols, so a use could not be told from a definition,
+    // nor word grams): `not_read` counts those that may hold the name.
     struct ReferenceStats {
-        uint64_t too_large = 0;
+        uint64_t not_read = 0;
     };
     Expected<std::vector<SymbolMatch>> references(std::string_view name, const SymbolFilter& filter,
                                                   ReferenceStats* stats = nullptr);
