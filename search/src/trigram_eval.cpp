@@ -12,12 +12,11 @@ constexpr uint64_t kFewFiles = 16;
 }  // namespace
 
 Expected<std::optional<indexer::Bitmap>> evaluate(indexer::IndexReader& reader, const TrigramQuery& q) {
-    using Op = TrigramQuery::Op;
     using indexer::Bitmap;
     switch (q.op) {
-        case Op::kAll: return std::optional<Bitmap>();
-        case Op::kNone: return std::optional<Bitmap>(Bitmap(roaring_bitmap_create()));
-        case Op::kAnd: {
+        case TrigramQuery::Op::kAll: return std::optional<Bitmap>();
+        case TrigramQuery::Op::kNone: return std::optional<Bitmap>(Bitmap(roaring_bitmap_create()));
+        case TrigramQuery::Op::kAnd: {
             // Cheapest lists first, and stop once few files are left: the
             // rest could only narrow further, and reading a handful of files
             // costs less than loading long lists. Skipping a conjunct only
@@ -54,7 +53,7 @@ Expected<std::optional<indexer::Bitmap>> evaluate(indexer::IndexReader& reader, 
             }
             return acc;
         }
-        case Op::kOr: {
+        case TrigramQuery::Op::kOr: {
             Bitmap acc(roaring_bitmap_create());
             for (auto t : q.trigrams) {
                 auto d = reader.docs(t);
