@@ -11,24 +11,7 @@ namespace idx::indexer {
 PostingBuilder::PostingBuilder() : slot_(kGramSpace, -1) {}
 
 void PostingBuilder::add(uint32_t file_id, const std::vector<Trigram>& trigrams) {
-    // Every gram touches a random slot, list and list tail: this loop runs
-    // in the pipeline's one serial stage, so prefetch a few grams ahead
-    // (slots 16 ahead, lists 8 ahead) rather than wait on each miss.
-    const size_t n = trigrams.size();
-    for (size_t i = 0; i < n; ++i) {
-        if (i + 16 < n) __builtin_prefetch(&slot_[trigrams[i + 16]]);
-        if (i + 8 < n) {
-            const int32_t ahead = slot_[trigrams[i + 8]];
-            if (ahead >= 0) __builtin_prefetch(&lists_[static_cast<size_t>(ahead)]);
-        }
-        if (i + 4 < n) {
-            const int32_t ahead = slot_[trigrams[i + 4]];
-            if (ahead >= 0) {
-                const auto& d = lists_[static_cast<size_t>(ahead)].deltas;
-                if (!d.empty()) __builtin_prefetch(d.data() + d.size() - 1, 1);
-            }
-        }
-        const Trigram t = trigrams[i];
+    for (Trigram t : trigrams) {
         int32_t& s = slot_[t];
         if (s < 0) {
             s = static_cast<int32_t>(lists_.size());

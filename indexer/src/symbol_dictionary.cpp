@@ -179,16 +179,7 @@ public:
     NameScorer(std::string_view q, size_t limit, SymbolMatchStats& st, std::vector<ScoredName>& out)
         : q_(q), limit_(limit), st_(st), out_(out) {}
     // Whether the query begins the name's folded form.
-    bool begins(std::string_view name) const {
-        size_t k = 0;
-        for (char c : name) {
-            if (k == q_.size()) return true;
-            if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-            else if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'))) continue;
-            if (c != q_[k++]) return false;
-        }
-        return k == q_.size();
-    }
+    bool begins(std::string_view name) const { return compare_folded_prefix(name, q_) == 0; }
     void score(std::string_view name, bool prefix) {
         ++st_.names_scored;
         if (auto s = fuzzy_score(q_, name)) out_.push_back({std::string(name), *s, prefix});
@@ -225,8 +216,9 @@ Expected<void> score_prefixed(Db& db, std::string_view q, NameScorer& scorer) {
         if (!block.open(blocks->blob(0))) return corrupt_dictionary();
         for (size_t g = 0; g < block.groups() && !past; ++g) {
             const bool ok = block.each_name(g, name, [&](std::string_view n) {
-                if (scorer.begins(n)) scorer.score(n, true);
-                else if (fold_query(n) > q) past = true;
+                const int order = compare_folded_prefix(n, q);
+                if (order == 0) scorer.score(n, true);
+                else if (order > 0) past = true;
             });
             if (!ok) return corrupt_dictionary();
         }

@@ -78,6 +78,18 @@ std::string fold_query(std::string_view query) {
     return q;
 }
 
+int compare_folded_prefix(std::string_view name, std::string_view q) {
+    size_t k = 0;
+    for (char c : name) {
+        if (k == q.size()) return 0;
+        if (upper(c)) c = static_cast<char>(c - 'A' + 'a');
+        else if (!lower(c) && !digit(c)) continue;
+        if (c != q[k]) return static_cast<unsigned char>(c) < static_cast<unsigned char>(q[k]) ? -1 : 1;
+        ++k;
+    }
+    return k == q.size() ? 0 : -1;  // a proper prefix of q sorts before it
+}
+
 namespace {
 
 // Whether q is a subsequence of the lowercase of name: a cheap first test.

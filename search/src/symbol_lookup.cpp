@@ -5,7 +5,9 @@
 #include <atomic>
 #include <cerrno>
 #include <thread>
-#include <unordered_map>
+#include <map>
+#include <set>
+#include <tuple>
 #include <unordered_set>
 
 #include <algorithm>
@@ -196,16 +198,14 @@ Expected<std::vector<SymbolMatch>> SymbolLookup::references(std::string_view nam
     if (!defs) return std::move(defs).error();
     auto refs = reader_.find_tags(name, false, &with_uses);
     if (!refs) return std::move(refs).error();
-    auto spot = [](int64_t file, uint32_t line, uint32_t col) {
-        return std::to_string(file) + ":" + std::to_string(line) + ":" + std::to_string(col);
-    };
-    std::unordered_set<std::string> defined;
-    for (const auto& d : *defs) defined.insert(spot(d.file, d.tag.line, d.tag.col));
-    std::unordered_map<std::string, std::string> ref_kind;
-    for (const auto& r : *refs) ref_kind.emplace(spot(r.file, r.tag.line, r.tag.col), r.tag.kind);
+    using Spot = std::tuple<int64_t, uint32_t, uint32_t>;  // file, line, col
+    std::set<Spot> defined;
+    for (const auto& d : *defs) defined.emplace(d.file, d.tag.line, d.tag.col);
+    std::map<Spot, std::string> ref_kind;
+    for (const auto& r : *refs) ref_kind.emplace(Spot{r.file, r.tag.line, r.tag.col}, r.tag.kind);
     for (auto& per_file : found) {
         for (auto& m : per_file) {
-            const std::string at = spot(m.hit.file, m.hit.tag.line, m.hit.tag.col);
+            const Spot at{m.hit.file, m.hit.tag.line, m.hit.tag.col};
             if (defined.count(at)) continue;
             if (auto k = ref_kind.find(at); k != ref_kind.end()) m.hit.tag.kind = k->second;
             out.push_back(std::move(m));

@@ -36,6 +36,9 @@ struct FoldedName {
 
 FoldedName fold_name(std::string_view name);
 std::string fold_query(std::string_view query);
+// How fold_query(name) compares with the folded query `q`, without building
+// it: 0 when q begins it, else below (< 0) or above (> 0) every name q begins.
+int compare_folded_prefix(std::string_view name, std::string_view q);
 
 // The match score of a folded query against `name` (higher is better), or
 // nothing when it does not match. Exact and prefix matches score highest.
