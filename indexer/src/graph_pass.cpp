@@ -14,6 +14,7 @@
 #include "indexer/file_types.h"
 #include "indexer/identifier_scan.h"
 #include "indexer/index_schema.h"
+#include "indexer/name_buckets.h"
 #include "indexer/symbol_codec.h"
 #include "varint.h"
 
@@ -40,8 +41,6 @@ class DefinerLookup {
 public:
     static Expected<std::unique_ptr<DefinerLookup>> open(Db& db, bool bulk) {
         auto self = std::make_unique<DefinerLookup>();
-        auto st = db.prepare(bulk ? "SELECT hash, file FROM def_names" : "SELECT file FROM def_names WHERE hash = ?1 LIMIT 11");
-        if (!st) return st.error();
         auto paths = db.prepare("SELECT id, path FROM files WHERE symbols = 'done'");
         if (!paths) return paths.error();
         while (true) {
@@ -51,16 +50,26 @@ public:
             self->paths_.emplace(paths->int64(0), std::string(paths->text(1)));
         }
         if (bulk) {
+            auto st = db.prepare("SELECT bucket, data FROM def_names");
+            if (!st) return st.error();
+            std::vector<NamePair> pairs;
             while (true) {
                 auto row = st->step();
                 if (!row) return row.error();
                 if (!*row) break;
-                auto& v = self->all_[st->int64(0)];
-                if (v.size() <= kMaxDefiners) v.push_back(st->int64(1));
+                pairs.clear();
+                const auto bucket = static_cast<uint32_t>(st->int64(0));
+                if (!decode_name_bucket(st->blob(1), pairs)) continue;  // a corrupt bucket adds no edges
+                for (const NamePair& p : pairs) {
+                    auto& v = self->all_[name_key(bucket, p.low)];
+                    if (v.size() <= kMaxDefiners) v.push_back(p.file);
+                }
             }
             self->bulk_ = true;
         } else {
-            self->point_ = std::move(*st);
+            auto point = NameBucketReader::prepare(db, "def_names");
+            if (!point) return point.error();
+            self->point_ = std::move(*point);
         }
         return self;
     }
@@ -81,18 +90,9 @@ public:
                 if (it == all_.end()) continue;
                 defs = &it->second;
             } else {
-                tmp.clear();
-                point_.bind(1, h);
-                while (true) {
-                    auto row = point_.step();
-                    if (!row) {
-                        point_.reset();
-                        return row.error();
-                    }
-                    if (!*row) break;
-                    tmp.push_back(point_.int64(0));
-                }
-                point_.reset();
+                auto files = point_.files(h);
+                if (!files) return std::move(files).error();
+                tmp = std::move(*files);
                 defs = &tmp;
             }
             if (defs->empty() || defs->size() > kMaxDefiners) continue;
@@ -119,7 +119,7 @@ public:
 private:
     Definers all_;
     std::unordered_map<int64_t, std::string> paths_;
-    mutable Stmt point_;
+    mutable NameBucketReader point_;
     bool bulk_ = false;
 };
 

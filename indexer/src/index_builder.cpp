@@ -208,6 +208,7 @@ public:
     }
 
     Expected<void> flush() {
+        if (auto r = tags_.flush(); !r) return r;
         if (postings_.empty()) return {};
         auto seg = db_.prepare("INSERT INTO segments(id, created_ns, files, pairs) VALUES (?1, ?2, ?3, ?4)");
         if (!seg) return seg.error();

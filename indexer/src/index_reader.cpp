@@ -1,8 +1,10 @@
 #include "indexer/index_reader.h"
 
 #include "indexer/index_schema.h"
+#include "indexer/name_buckets.h"
 #include "indexer/path_order.h"
 #include "indexer/posting_builder.h"
+#include "indexer/posting_codec.h"
 #include "indexer/symbol_codec.h"
 
 #include <algorithm>
@@ -152,7 +154,7 @@ Expected<Bitmap> IndexReader::docs(Trigram t) {
         }
         if (!*row) break;
         std::string_view blob = postings_.blob(0);
-        Bitmap b(roaring_bitmap_portable_deserialize_safe(blob.data(), blob.size()));
+        Bitmap b = decode_postings(blob);
         if (!b) {
             postings_.reset();
             return Error{ErrorKind::kCorrupt, db_.path() + ": a posting list is corrupt; rebuild with `idx index --rebuild`"};
@@ -193,28 +195,40 @@ Expected<std::vector<Tag>> IndexReader::file_tags(int64_t file) {
 Expected<std::vector<SymbolHit>> IndexReader::find_tags(std::string_view name, bool definitions,
                                                         const std::unordered_set<int64_t>* only) {
     Stmt& names = definitions ? def_files_ : ref_files_;
-    auto st = cached(names, definitions ? "SELECT n.file, f.path, COALESCE(f.lang, '') FROM def_names n JOIN files f "
-                                          "ON f.id = n.file WHERE n.hash = ?1"
-                                        : "SELECT n.file, f.path, COALESCE(f.lang, '') FROM ref_names n JOIN files f "
-                                          "ON f.id = n.file WHERE n.hash = ?1");
+    auto st = cached(names, definitions ? "SELECT data FROM def_names WHERE bucket = ?1"
+                                        : "SELECT data FROM ref_names WHERE bucket = ?1");
     if (!st) return std::move(st).error();
-    names.bind(1, name_hash(name));
+    const int64_t key = name_hash(name);
+    names.bind(1, static_cast<int64_t>(name_bucket(key)));
+    auto bucket = names.step();
+    if (!bucket) {
+        names.reset();
+        return std::move(bucket).error();
+    }
+    std::vector<NamePair> pairs;
+    const bool ok = !*bucket || decode_name_bucket(names.blob(0), pairs);
+    names.reset();
+    if (!ok) return corrupt_name_bucket();
     struct Row {
         int64_t id;
         std::string path, lang;
     };
     std::vector<Row> files;
-    while (true) {
-        auto row = names.step();
+    auto file_row = cached(file_of_, "SELECT path, COALESCE(lang, '') FROM files WHERE id = ?1");
+    if (!file_row) return std::move(file_row).error();
+    const uint16_t low = name_low(key);
+    for (auto it = std::lower_bound(pairs.begin(), pairs.end(), NamePair{low, INT64_MIN});
+         it != pairs.end() && it->low == low; ++it) {
+        if (only && !only->count(it->file)) continue;
+        file_of_.bind(1, it->file);
+        auto row = file_of_.step();
         if (!row) {
-            names.reset();
+            file_of_.reset();
             return std::move(row).error();
         }
-        if (!*row) break;
-        if (only && !only->count(names.int64(0))) continue;
-        files.push_back({names.int64(0), std::string(names.text(1)), std::string(names.text(2))});
+        if (*row) files.push_back({it->file, std::string(file_of_.text(0)), std::string(file_of_.text(1))});
+        file_of_.reset();
     }
-    names.reset();
     auto blob = cached(tags_, "SELECT data FROM tags WHERE file = ?1");
     if (!blob) return std::move(blob).error();
     std::vector<SymbolHit> hits;

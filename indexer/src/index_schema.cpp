@@ -60,18 +60,16 @@ CREATE TABLE tags(
   data BLOB NOT NULL            -- zstd records: see indexer/symbol_codec.h
 );
 CREATE TABLE def_names(         -- the files that define a name
-  hash INTEGER NOT NULL,        -- xxh3-64 of the name
-  file INTEGER NOT NULL,
-  PRIMARY KEY(hash, file)
-) WITHOUT ROWID;
+  bucket INTEGER PRIMARY KEY,   -- upper 16 bits of the name's 32-bit key
+  data BLOB NOT NULL            -- (lower 16 bits, file) pairs: indexer/name_buckets.h
+);
 CREATE TABLE ref_names(         -- the files whose tags reference a name
-  hash INTEGER NOT NULL,
-  file INTEGER NOT NULL,
-  PRIMARY KEY(hash, file)
-) WITHOUT ROWID;
+  bucket INTEGER PRIMARY KEY,
+  data BLOB NOT NULL
+);
 CREATE TABLE postings(
   key INTEGER PRIMARY KEY,  -- trigram << 20 | segment
-  docs BLOB NOT NULL        -- CRoaring portable bitmap of file ids
+  docs BLOB NOT NULL        -- file ids: delta varints or CRoaring (indexer/posting_codec.h)
 );
 )sql";
 

@@ -1,5 +1,7 @@
 #include "indexer/posting_builder.h"
 
+#include "indexer/posting_codec.h"
+
 #include <roaring/roaring.h>
 
 #include <algorithm>
@@ -57,13 +59,11 @@ Expected<void> PostingBuilder::flush(Db& db, int64_t segment) {
                 id += d;
                 ids.push_back(id);
             }
+            Bitmap b(roaring_bitmap_of_ptr(ids.size(), ids.data()));
+            // The builder's deltas are the delta form already (posting_codec.h).
+            encode_postings(b.get(), std::string_view(reinterpret_cast<const char*>(l.deltas.data()), l.deltas.size()),
+                            blobs[i]);
             std::vector<uint8_t>().swap(l.deltas);
-            roaring_bitmap_t* b = roaring_bitmap_of_ptr(ids.size(), ids.data());
-            roaring_bitmap_run_optimize(b);
-            std::string& out = blobs[i];
-            out.resize(roaring_bitmap_portable_size_in_bytes(b));
-            out.resize(roaring_bitmap_portable_serialize(b, out.data()));
-            roaring_bitmap_free(b);
         });
         for (size_t i = 0; i < n; ++i) {
             ins->bind(1, posting_key(used_[base + i], segment)).bind_blob(2, blobs[i].data(), blobs[i].size());

@@ -6,12 +6,13 @@
 
 #include "indexer/bitmap.h"
 #include "indexer/posting_builder.h"
+#include "indexer/posting_codec.h"
 
 namespace idx::indexer {
 namespace {
 
 Expected<Bitmap> read_bitmap(std::string_view blob, const std::string& where) {
-    Bitmap b(roaring_bitmap_portable_deserialize_safe(blob.data(), blob.size()));
+    Bitmap b = decode_postings(blob);
     if (!b) return Error{ErrorKind::kCorrupt, where + ": a posting list is corrupt; rebuild with `idx index --rebuild`"};
     return b;
 }
@@ -53,7 +54,7 @@ Expected<bool> compact_segments(Db& db, CompactionPolicy policy) {
     // Range by range, so that the rows written never meet the open cursor.
     constexpr int64_t kStep = 1 << 16;
     std::vector<std::pair<int64_t, Bitmap>> out;
-    std::vector<char> buf;
+    std::string buf;
     int64_t pairs = 0;
     for (int64_t lo = 0; lo < int64_t{kGramSpace}; lo += kStep) {
         sel->bind(1, posting_key(static_cast<Trigram>(lo), 0)).bind(2, posting_key(static_cast<Trigram>(lo + kStep), 0));
@@ -72,11 +73,9 @@ Expected<bool> compact_segments(Db& db, CompactionPolicy policy) {
         for (auto& [t, b] : out) {
             roaring_bitmap_and_inplace(b.get(), live_ids.get());
             if (roaring_bitmap_is_empty(b.get())) continue;
-            roaring_bitmap_run_optimize(b.get());
             pairs += static_cast<int64_t>(roaring_bitmap_get_cardinality(b.get()));
-            buf.resize(roaring_bitmap_portable_size_in_bytes(b.get()));
-            size_t n = roaring_bitmap_portable_serialize(b.get(), buf.data());
-            ins->bind(1, posting_key(static_cast<Trigram>(t), merged_id)).bind_blob(2, buf.data(), n);
+            encode_postings(b.get(), buf);
+            ins->bind(1, posting_key(static_cast<Trigram>(t), merged_id)).bind_blob(2, buf.data(), buf.size());
             if (auto r = ins->run(); !r) return r.error();
         }
     }

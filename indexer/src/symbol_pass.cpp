@@ -57,6 +57,9 @@ public:
         return mark_.run();
     }
 
+    // Before each commit: the tags' name pairs are queued until then.
+    Expected<void> flush() { return store_.flush(); }
+
 private:
     Db& db_;
     TagStore store_;
@@ -95,6 +98,10 @@ Expected<SymbolPassStats> run_symbol_pass(Db& db, const SymbolPassOptions& o) {
         if (!in_tx) return {};
         in_tx = false;
         in_batch = 0;
+        if (auto r = writer.flush(); !r) {
+            (void)db.exec("ROLLBACK");
+            return r;
+        }
         return db.exec("COMMIT");
     };
     const size_t tokens = 4 * static_cast<size_t>(std::max(1, tbb::this_task_arena::max_concurrency()));

@@ -16,16 +16,18 @@ Expected<TagStore> TagStore::prepare(Db& db) {
              Spec{&s.get_, "SELECT data FROM tags WHERE file = ?1"},
              Spec{&s.put_, "INSERT INTO tags(file, definitions, references_, data) VALUES (?1, ?2, ?3, ?4)"},
              Spec{&s.del_, "DELETE FROM tags WHERE file = ?1"},
-             Spec{&s.put_def_, "INSERT OR IGNORE INTO def_names(hash, file) VALUES (?1, ?2)"},
-             Spec{&s.put_ref_, "INSERT OR IGNORE INTO ref_names(hash, file) VALUES (?1, ?2)"},
-             Spec{&s.del_def_, "DELETE FROM def_names WHERE hash = ?1 AND file = ?2"},
-             Spec{&s.del_ref_, "DELETE FROM ref_names WHERE hash = ?1 AND file = ?2"},
              Spec{&s.del_graph_, "DELETE FROM file_refs WHERE src = ?1"},
          }) {
         auto st = db.prepare(spec.sql);
         if (!st) return st.error();
         *spec.out = std::move(*st);
     }
+    auto defs = NameBucketWriter::prepare(db, "def_names");
+    if (!defs) return defs.error();
+    auto refs = NameBucketWriter::prepare(db, "ref_names");
+    if (!refs) return refs.error();
+    s.defs_ = std::move(*defs);
+    s.refs_ = std::move(*refs);
     return s;
 }
 
@@ -47,11 +49,7 @@ Expected<void> TagStore::remove(int64_t file) {
     auto tags = decode_tags(get_.blob(0));
     get_.reset();
     if (tags) {  // a corrupt blob still goes; its name rows become harmless strays
-        for (const Tag& t : *tags) {
-            Stmt& st = t.is_definition ? del_def_ : del_ref_;
-            st.bind(1, name_hash(t.name)).bind(2, file);
-            if (auto r = st.run(); !r) return r;
-        }
+        for (const Tag& t : *tags) (t.is_definition ? defs_ : refs_).remove(name_hash(t.name), file);
     }
     del_.bind(1, file);
     return del_.run();
@@ -63,14 +61,22 @@ Expected<void> TagStore::write(int64_t file, const std::vector<Tag>& tags) {
     int64_t defs = 0;
     for (const Tag& t : tags) {
         defs += t.is_definition ? 1 : 0;
-        Stmt& st = t.is_definition ? put_def_ : put_ref_;
-        st.bind(1, name_hash(t.name)).bind(2, file);
-        if (auto r = st.run(); !r) return r;
+        (t.is_definition ? defs_ : refs_).add(name_hash(t.name), file);
     }
     const std::string blob = encode_tags(tags);
     put_.bind(1, file).bind(2, defs).bind(3, static_cast<int64_t>(tags.size()) - defs);
     put_.bind_blob(4, blob.data(), blob.size());
     return put_.run();
+}
+
+Expected<void> TagStore::flush() {
+    if (auto r = defs_.flush(); !r) return r;
+    return refs_.flush();
+}
+
+void TagStore::discard() {
+    defs_.discard();
+    refs_.discard();
 }
 
 }  // namespace idx::indexer

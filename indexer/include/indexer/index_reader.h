@@ -86,7 +86,7 @@ private:
     Expected<Stmt*> cached(Stmt& st, const char* sql);
 
     Db db_;
-    Stmt postings_, postings_size_, by_id_, by_path_, rank_, tags_, def_files_, ref_files_;
+    Stmt postings_, postings_size_, by_id_, by_path_, rank_, tags_, def_files_, ref_files_, file_of_;
 };
 
 }  // namespace idx::indexer

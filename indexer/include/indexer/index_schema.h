@@ -10,6 +10,8 @@
 //      sym_blocks + sym_pairs by group; large files' tag blobs are split
 //      into parts; def_names/ref_names keys are 32-bit. Older indexes are
 //      rebuilt (`idx index --rebuild`): every derived table changed.
+//   4  def_names/ref_names hold one row per 16-bit bucket of keys
+//      (indexer/name_buckets.h) instead of one per (key, file).
 #pragma once
 
 #include <string>
@@ -19,7 +21,7 @@
 
 namespace idx::indexer {
 
-constexpr int kSchemaVersion = 3;
+constexpr int kSchemaVersion = 4;
 
 // Opens (creating when absent) an index for writing, in WAL mode. Refuses a
 // file that is not an idx index (never overwritten, even with `rebuild`), and
