@@ -8,6 +8,7 @@
 #include "indexer/symbol_codec.h"
 
 #include <algorithm>
+#include <functional>
 
 namespace idx::indexer {
 
@@ -140,7 +141,15 @@ Expected<uint64_t> IndexReader::docs_bytes(Trigram t) {
     return bytes;
 }
 
-Expected<Bitmap> IndexReader::docs(Trigram t) {
+Expected<Bitmap> IndexReader::docs(Trigram t) { return union_of_lists(t, decode_postings); }
+
+Expected<Bitmap> IndexReader::docs_within(Trigram t, const roaring_bitmap_t* within) {
+    std::vector<uint32_t> ids(roaring_bitmap_get_cardinality(within));
+    roaring_bitmap_to_uint32_array(within, ids.data());
+    return union_of_lists(t, [&](std::string_view blob) { return intersect_postings(blob, within, ids); });
+}
+
+Expected<Bitmap> IndexReader::union_of_lists(Trigram t, const std::function<Bitmap(std::string_view)>& read) {
     if (auto st = cached(postings_, "SELECT docs FROM postings WHERE key >= ?1 AND key < ?2"); !st) {
         return std::move(st).error();
     }
@@ -153,8 +162,7 @@ Expected<Bitmap> IndexReader::docs(Trigram t) {
             return std::move(row).error();
         }
         if (!*row) break;
-        std::string_view blob = postings_.blob(0);
-        Bitmap b = decode_postings(blob);
+        Bitmap b = read(postings_.blob(0));
         if (!b) {
             postings_.reset();
             return Error{ErrorKind::kCorrupt, db_.path() + ": a posting list is corrupt; rebuild with `idx index --rebuild`"};

@@ -40,9 +40,15 @@ Expected<std::optional<indexer::Bitmap>> evaluate(indexer::IndexReader& reader, 
             };
             for (const auto& [bytes, t] : order) {
                 if (few()) return acc;
-                auto d = reader.docs(t);
+                // Past the first list, only the candidates left are looked
+                // up in the next one, which is not built whole.
+                auto d = acc ? reader.docs_within(t, acc->get()) : reader.docs(t);
                 if (!d) return std::move(d).error();
-                narrow(std::move(*d));
+                if (acc) {
+                    acc = std::move(*d);
+                } else {
+                    narrow(std::move(*d));
+                }
                 if (roaring_bitmap_is_empty(acc->get())) return acc;
             }
             for (const auto& s : q.subs) {

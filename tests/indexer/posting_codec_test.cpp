@@ -63,6 +63,28 @@ TEST_CASE("posting lists of every density decode to their ids, in the smaller of
     CHECK(saw_roaring);
 }
 
+TEST_CASE("intersecting a stored list with candidates equals decoding it and intersecting, in both forms") {
+    std::mt19937 rng(23);
+    for (int round = 0; round < 60; ++round) {
+        INFO("round " << round);
+        std::vector<uint32_t> ids, cands;
+        const uint32_t step = 1 + rng() % (round % 2 ? 3 : 3000);  // dense lists stay CRoaring
+        for (uint32_t id = rng() % 5; id < 150000; id += 1 + rng() % step) ids.push_back(id);
+        for (uint32_t id = rng() % 7; id < 160000; id += 1 + rng() % (1 + rng() % 5000)) cands.push_back(id);
+        if (round == 0) cands.clear();
+        Bitmap b(roaring_bitmap_of_ptr(ids.size(), ids.data()));
+        std::string blob;
+        encode_postings(b.get(), blob);
+        Bitmap within(roaring_bitmap_of_ptr(cands.size(), cands.data()));
+        Bitmap got = intersect_postings(blob, within.get(), cands);
+        REQUIRE(got);
+        Bitmap want = decode_postings(blob);
+        REQUIRE(want);
+        roaring_bitmap_and_inplace(want.get(), within.get());
+        CHECK(ids_of(got.get()) == ids_of(want.get()));
+    }
+}
+
 TEST_CASE("a damaged posting list decodes to nothing") {
     const std::vector<uint32_t> ids{5, 300, 70000, 70001};
     std::string blob(1, kDeltaList);
@@ -74,4 +96,8 @@ TEST_CASE("a damaged posting list decodes to nothing") {
     CHECK_FALSE(decode_postings(std::string(1, kDeltaList) + "\xff\xff\xff\xff\x0f\x01"));  // UINT32_MAX, then past it
     CHECK_FALSE(decode_postings(std::string("\x3a\x30\x00\x00\x05", 5)));  // a CRoaring header cut short
     CHECK_FALSE(decode_postings(std::string()));
+    const std::vector<uint32_t> all{5, 300, 70000, 70001, 90000};
+    Bitmap within(roaring_bitmap_of_ptr(all.size(), all.data()));
+    CHECK_FALSE(intersect_postings(blob.substr(0, blob.size() - 2), within.get(), all));
+    CHECK_FALSE(intersect_postings(std::string(1, kDeltaList) + std::string("\x05\x00", 2), within.get(), all));
 }

@@ -8,6 +8,7 @@
 #include <roaring/roaring.h>
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <unordered_set>
@@ -44,6 +45,9 @@ public:
     // The files whose text holds trigram `t`: the union of all segments. It
     // may hold ids of files since changed or deleted; intersect with live().
     Expected<Bitmap> docs(Trigram t);
+    // docs(t) ∩ `within`, without building the lists it only filters
+    // (indexer/posting_codec.h intersect_postings).
+    Expected<Bitmap> docs_within(Trigram t, const roaring_bitmap_t* within);
     // The stored size of trigram `t`'s posting lists (all segments), read
     // from the record headers without loading the lists: what docs(t) costs.
     Expected<uint64_t> docs_bytes(Trigram t);
@@ -84,6 +88,9 @@ private:
     // The next row of `st` (reset after it unless `reset` is false, to step on).
     Expected<std::optional<IndexedFile>> file_where(Stmt& st, bool reset = true);
     Expected<Stmt*> cached(Stmt& st, const char* sql);
+
+    // The union over `t`'s segments of read(blob).
+    Expected<Bitmap> union_of_lists(Trigram t, const std::function<Bitmap(std::string_view)>& read);
 
     Db db_;
     Stmt postings_, postings_size_, by_id_, by_path_, rank_, tags_, def_files_, ref_files_, file_of_;

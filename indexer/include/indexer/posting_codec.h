@@ -12,6 +12,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "indexer/bitmap.h"
 
@@ -27,5 +28,11 @@ void encode_postings(roaring_bitmap_t* b, std::string_view deltas, std::string& 
 // Null when the blob is corrupt (a varint runs past its end or past 32
 // bits, a gap is 0, or CRoaring rejects it).
 Bitmap decode_postings(std::string_view blob);
+// The ids of `blob` that are in `within`, given also as its ascending ids
+// (`within_ids`): a delta list is scanned against them without being built
+// into a bitmap (building is most of the cost when a short candidate set
+// meets a long list). Null when the blob is corrupt, as for decode_postings.
+Bitmap intersect_postings(std::string_view blob, const roaring_bitmap_t* within,
+                          const std::vector<uint32_t>& within_ids);
 
 }  // namespace idx::indexer
