@@ -41,15 +41,15 @@ class DefinerLookup {
 public:
     static Expected<std::unique_ptr<DefinerLookup>> open(Db& db, bool bulk) {
         auto self = std::make_unique<DefinerLookup>();
-        auto paths = db.prepare("SELECT id, path FROM files WHERE symbols = 'done'");
-        if (!paths) return paths.error();
-        while (true) {
-            auto row = paths->step();
-            if (!row) return row.error();
-            if (!*row) break;
-            self->paths_.emplace(paths->int64(0), std::string(paths->text(1)));
-        }
         if (bulk) {
+            auto paths = db.prepare("SELECT id, path FROM files WHERE symbols = 'done'");
+            if (!paths) return paths.error();
+            while (true) {
+                auto row = paths->step();
+                if (!row) return row.error();
+                if (!*row) break;
+                self->paths_.emplace(paths->int64(0), std::string(paths->text(1)));
+            }
             auto st = db.prepare("SELECT bucket, data FROM def_names");
             if (!st) return st.error();
             std::vector<NamePair> pairs;
@@ -67,9 +67,14 @@ public:
             }
             self->bulk_ = true;
         } else {
+            // A few files: their definers' paths are read as needed, not
+            // all of the index's (78k rows on Linux) up front.
             auto point = NameBucketReader::prepare(db, "def_names");
             if (!point) return point.error();
+            auto path = db.prepare("SELECT path FROM files WHERE id = ?1 AND symbols = 'done'");
+            if (!path) return path.error();
             self->point_ = std::move(*point);
+            self->path_of_ = std::move(*path);
         }
         return self;
     }
@@ -100,8 +105,9 @@ public:
             int best = -1;
             for (int64_t d : *defs) {
                 if (d == self_id) continue;
-                auto p = paths_.find(d);
-                const int shared = p == paths_.end() ? 0 : shared_dirs(self_path, p->second);
+                auto p = path(d);
+                if (!p) return std::move(p).error();
+                const int shared = *p ? shared_dirs(self_path, **p) : 0;
                 if (shared > best) {
                     best = shared;
                     nearest.clear();
@@ -117,9 +123,28 @@ public:
     bool bulk() const { return bulk_; }
 
 private:
+    // The path of file `id` if its symbols are done, else null.
+    Expected<const std::string*> path(int64_t id) const {
+        auto it = paths_.find(id);
+        if (it != paths_.end()) return it->second ? &*it->second : nullptr;
+        if (bulk_) return nullptr;
+        path_of_.bind(1, id);
+        auto row = path_of_.step();
+        if (!row) {
+            path_of_.reset();
+            return std::move(row).error();
+        }
+        auto& slot = paths_[id];
+        if (*row) slot = std::string(path_of_.text(0));
+        path_of_.reset();
+        return slot ? &*slot : nullptr;
+    }
+
     Definers all_;
-    std::unordered_map<int64_t, std::string> paths_;
+    // Bulk: every done file's path; point: those read so far (nullopt: not done).
+    mutable std::unordered_map<int64_t, std::optional<std::string>> paths_;
     mutable NameBucketReader point_;
+    mutable Stmt path_of_;
     bool bulk_ = false;
 };
 

@@ -5,22 +5,25 @@
 #include <roaring/roaring.h>
 
 #include <algorithm>
+#include <new>
 #include <string>
 #include <tbb/parallel_for.h>
 
 namespace idx::indexer {
 
-PostingBuilder::PostingBuilder() : slot_(kGramSpace, -1) {}
+PostingBuilder::PostingBuilder() : slot_(static_cast<int32_t*>(std::calloc(kGramSpace, sizeof(int32_t)))) {
+    if (!slot_) throw std::bad_alloc();
+}
 
 void PostingBuilder::add(uint32_t file_id, const std::vector<Trigram>& trigrams) {
     for (Trigram t : trigrams) {
         int32_t& s = slot_[t];
-        if (s < 0) {
-            s = static_cast<int32_t>(lists_.size());
+        if (s == 0) {
             lists_.emplace_back();
+            s = static_cast<int32_t>(lists_.size());
             used_.push_back(t);
         }
-        List& l = lists_[static_cast<size_t>(s)];
+        List& l = lists_[static_cast<size_t>(s - 1)];
         uint32_t delta = file_id - l.last;  // ids grow, so delta > 0 (the first is the id itself)
         l.last = file_id;
         const size_t before = l.deltas.capacity();
@@ -46,7 +49,7 @@ Expected<void> PostingBuilder::flush(Db& db, int64_t segment) {
     for (size_t base = 0; base < used_.size(); base += kChunk) {
         const size_t n = std::min(kChunk, used_.size() - base);
         tbb::parallel_for(size_t{0}, n, [&](size_t i) {
-            List& l = lists_[static_cast<size_t>(slot_[used_[base + i]])];
+            List& l = lists_[static_cast<size_t>(slot_[used_[base + i]] - 1)];
             std::vector<uint32_t> ids;
             uint32_t id = 0;
             for (size_t p = 0; p < l.deltas.size();) {
@@ -70,7 +73,7 @@ Expected<void> PostingBuilder::flush(Db& db, int64_t segment) {
             if (auto r = ins->run(); !r) return r;
         }
     }
-    for (Trigram t : used_) slot_[t] = -1;
+    for (Trigram t : used_) slot_[t] = 0;
     lists_.clear();
     lists_.shrink_to_fit();
     used_.clear();

@@ -20,14 +20,39 @@ Expected<Bitmap> read_bitmap(std::string_view blob, const std::string& where) {
 }  // namespace
 
 Expected<bool> compact_segments(Db& db, CompactionPolicy policy) {
-    auto segments = db.scalar("SELECT COUNT(*) FROM segments");
-    auto written = db.scalar("SELECT COALESCE(SUM(files), 0) FROM segments");
+    struct Segment {
+        int64_t id, files;
+    };
+    std::vector<Segment> segments;
+    {
+        auto st = db.prepare("SELECT id, files FROM segments ORDER BY files DESC, id");
+        if (!st) return st.error();
+        while (true) {
+            auto row = st->step();
+            if (!row) return row.error();
+            if (!*row) break;
+            segments.push_back({st->int64(0), st->int64(1)});
+        }
+    }
+    int64_t written = 0;
+    for (const Segment& g : segments) written += g.files;
     auto live = db.scalar("SELECT COUNT(*) FROM files WHERE segment != 0");
-    if (!segments) return segments.error();
-    if (!written) return written.error();
     if (!live) return live.error();
-    const double stale = *written > 0 ? 1.0 - static_cast<double>(*live) / static_cast<double>(*written) : 0.0;
-    if (*segments <= 1 || (*segments <= policy.max_segments && stale <= policy.max_stale)) return false;
+    const double stale = written > 0 ? 1.0 - static_cast<double>(*live) / static_cast<double>(written) : 0.0;
+    const auto count = static_cast<int64_t>(segments.size());
+    if (count <= 1 || (count <= policy.max_segments && stale <= policy.max_stale)) return false;
+
+    // Tiered: when only the count is over, the recent segments are merged
+    // into one and the largest (the first full index, usually) is left as
+    // it is, so that the cost follows what changed lately, not the index
+    // (a full merge of Linux's postings takes seconds). When too much is
+    // stale, everything is merged, which drops the dead ids.
+    const bool partial = stale <= policy.max_stale && segments.front().files * 2 > written;
+    std::vector<int64_t> merging;
+    for (size_t i = partial ? 1 : 0; i < segments.size(); ++i) merging.push_back(segments[i].id);
+    std::string in_list;
+    for (int64_t id : merging) in_list += (in_list.empty() ? "" : ",") + std::to_string(id);
+    const std::string seg_of_key = "(key & " + std::to_string(kMaxSegmentId) + ")";
 
     auto next = db.scalar("SELECT COALESCE(MAX(id), 0) + 1 FROM segments");
     if (!next) return next.error();
@@ -38,7 +63,7 @@ Expected<bool> compact_segments(Db& db, CompactionPolicy policy) {
 
     Bitmap live_ids(roaring_bitmap_create());
     {
-        auto st = db.prepare("SELECT id FROM files WHERE segment != 0");
+        auto st = db.prepare("SELECT id FROM files WHERE segment IN (" + in_list + ")");
         if (!st) return st.error();
         while (true) {
             auto row = st->step();
@@ -47,7 +72,9 @@ Expected<bool> compact_segments(Db& db, CompactionPolicy policy) {
             roaring_bitmap_add(live_ids.get(), static_cast<uint32_t>(st->int64(0)));
         }
     }
-    auto sel = db.prepare("SELECT key >> 20, docs FROM postings WHERE key >= ?1 AND key < ?2 ORDER BY key");
+    const int64_t merged_files = static_cast<int64_t>(roaring_bitmap_get_cardinality(live_ids.get()));
+    auto sel = db.prepare("SELECT key >> 20, docs FROM postings WHERE key >= ?1 AND key < ?2 AND " + seg_of_key +
+                          " IN (" + in_list + ") ORDER BY key");
     auto ins = db.prepare("INSERT INTO postings(key, docs) VALUES (?1, ?2)");
     if (!sel) return sel.error();
     if (!ins) return ins.error();
@@ -79,15 +106,16 @@ Expected<bool> compact_segments(Db& db, CompactionPolicy policy) {
             if (auto r = ins->run(); !r) return r.error();
         }
     }
-    std::string id = std::to_string(merged_id);
-    if (auto r = db.exec("DELETE FROM postings WHERE (key & " + std::to_string(kMaxSegmentId) + ") != " + id + "; DELETE FROM segments;" +
-                         "UPDATE files SET segment = " + id + " WHERE segment != 0;");
+    const std::string id = std::to_string(merged_id);
+    if (auto r = db.exec("DELETE FROM postings WHERE " + seg_of_key + " IN (" + in_list + ");" +
+                         "DELETE FROM segments WHERE id IN (" + in_list + ");" + "UPDATE files SET segment = " + id +
+                         " WHERE segment IN (" + in_list + ");");
         !r) {
         return r.error();
     }
     auto seg = db.prepare("INSERT INTO segments(id, created_ns, files, pairs) VALUES (?1, 0, ?2, ?3)");
     if (!seg) return seg.error();
-    seg->bind(1, merged_id).bind(2, *live).bind(3, pairs);
+    seg->bind(1, merged_id).bind(2, merged_files).bind(3, pairs);
     if (auto r = seg->run(); !r) return r.error();
     return true;
 }

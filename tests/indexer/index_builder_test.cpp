@@ -173,6 +173,44 @@ TEST_CASE("many incremental runs are compacted and stay exact" * doctest::test_s
     check_postings_exact(t);
 }
 
+TEST_CASE("a few changes merge only the recent segments; much staleness merges all, exactly" * doctest::test_suite("parallel")) {
+    TempTree t;
+    std::mt19937 rng(9);
+    for (int i = 0; i < 40; ++i) t.write("f" + std::to_string(i) + ".txt", random_text(rng));
+    index_tree(t);
+    auto segment_rows = [&] {
+        auto reader = IndexReader::open(t.path(".idx/index.db"));
+        REQUIRE(reader.ok());
+        auto st = reader->db().prepare("SELECT id, files FROM segments ORDER BY id");
+        REQUIRE(st.ok());
+        std::vector<std::pair<int64_t, int64_t>> rows;
+        while (*st->step()) rows.emplace_back(st->int64(0), st->int64(1));
+        return rows;
+    };
+    // 12 one-file runs: 52 files written, 40 live (23% stale), so the
+    // count alone triggers merges, which leave the first segment alone.
+    for (int run = 0; run < 12; ++run) {
+        t.write("f" + std::to_string(run) + ".txt", random_text(rng) + std::to_string(run));
+        index_tree(t);
+    }
+    auto rows = segment_rows();
+    CHECK(rows.size() <= 8);
+    REQUIRE(!rows.empty());
+    CHECK(rows.front() == std::pair<int64_t, int64_t>{1, 40});
+    check_postings_exact(t);
+    // Most files change: over 30% stale, so everything merges into one.
+    for (int i = 0; i < 40; ++i) t.write("f" + std::to_string(i) + ".txt", random_text(rng) + "x");
+    index_tree(t);
+    for (int run = 0; run < 9; ++run) {
+        t.write("g" + std::to_string(run) + ".txt", random_text(rng));
+        index_tree(t);
+    }
+    rows = segment_rows();
+    CHECK(rows.size() <= 8);
+    CHECK(rows.front().first != 1);
+    check_postings_exact(t);
+}
+
 TEST_CASE("definitions are found by name after indexing, and follow file changes" * doctest::test_suite("parallel")) {
     TempTree t;
     t.write("a.c", "int helper(int a)\n{\n\treturn a;\n}\n");

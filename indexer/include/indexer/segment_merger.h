@@ -1,6 +1,7 @@
-// compact_segments(): merges all posting segments into one when there are
-// too many or too much of them is stale, so that a trigram lookup stays one
-// short range scan. Runs inside the caller's transaction.
+// compact_segments(): merges posting segments when there are too many, so
+// that a trigram lookup stays one short range scan: all but the largest
+// when only their count is over, all of them when too much is stale. Runs
+// inside the caller's transaction.
 #pragma once
 
 #include "common/expected.h"
