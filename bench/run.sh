@@ -94,6 +94,13 @@ if ((with_index)); then
     orig=$(stat -c %y "$corpus/kernel/fork.c")
     rowx "update, one file touched" 10 "touch $corpus/kernel/fork.c" "$idx index" "rg --files (for scale)" "rg --files $corpus"
     touch -d "$orig" "$corpus/kernel/fork.c"
+    # An edit, not a touch: each run appends a line, so the file's postings,
+    # tags and graph edges are rewritten (and one run in ~8 merges segments).
+    cp -p "$corpus/kernel/fork.c" "$work/fork.c.orig"
+    rowx "update, one file edited (a line appended)" 10 "sh -c 'echo // bench >> $corpus/kernel/fork.c'" \
+        "$idx index" "rg --files (for scale)" "rg --files $corpus"
+    cp -p "$work/fork.c.orig" "$corpus/kernel/fork.c"
+    "$idx" index > /dev/null 2>&1
 fi
 
 # Search: each query of ../shared/bench/queries.tsv, idx (with the index
