@@ -62,11 +62,9 @@ Expected<void> PostingBuilder::flush(Db& db, int64_t segment) {
                 id += d;
                 ids.push_back(id);
             }
-            Bitmap b(roaring_bitmap_of_ptr(ids.size(), ids.data()));
-            // The builder's deltas are the delta form already (posting_codec.h).
-            encode_postings(b.get(), std::string_view(reinterpret_cast<const char*>(l.deltas.data()), l.deltas.size()),
-                            blobs[i]);
             std::vector<uint8_t>().swap(l.deltas);
+            Bitmap b(roaring_bitmap_of_ptr(ids.size(), ids.data()));
+            encode_postings(b.get(), blobs[i]);
         });
         for (size_t i = 0; i < n; ++i) {
             ins->bind(1, posting_key(used_[base + i], segment)).bind_blob(2, blobs[i].data(), blobs[i].size());

@@ -1,7 +1,6 @@
 #include "indexer/posting_codec.h"
 
 #include <cstdint>
-#include <vector>
 
 namespace idx::indexer {
 namespace {
@@ -14,75 +13,26 @@ void put_gap(std::string& out, uint32_t v) {
     out.push_back(static_cast<char>(v));
 }
 
-void serialize_roaring(const roaring_bitmap_t* b, size_t bytes, std::string& out) {
-    out.resize(bytes);
-    out.resize(roaring_bitmap_portable_serialize(b, out.data()));
+// Reads one varint of at most 32 bits; false at the end or on overflow.
+bool get_gap(const unsigned char*& p, const unsigned char* end, uint64_t& v) {
+    if (p == end) return false;
+    v = *p & 0x7f;
+    if (!(*p++ & 0x80)) return true;
+    for (int shift = 7;; shift += 7) {
+        if (p == end || shift > 28) return false;
+        v |= static_cast<uint64_t>(*p & 0x7f) << shift;
+        if (!(*p++ & 0x80)) return v <= UINT32_MAX;
+    }
 }
 
-}  // namespace
-
-void encode_postings(roaring_bitmap_t* b, std::string_view deltas, std::string& out) {
-    roaring_bitmap_run_optimize(b);
-    const size_t roaring = roaring_bitmap_portable_size_in_bytes(b);
-    if (1 + deltas.size() < roaring) {
-        out.assign(1, kDeltaList);
-        out.append(deltas);
-        return;
-    }
-    serialize_roaring(b, roaring, out);
-}
-
-void encode_postings(roaring_bitmap_t* b, std::string& out) {
-    roaring_bitmap_run_optimize(b);
-    const size_t roaring = roaring_bitmap_portable_size_in_bytes(b);
-    // Every id costs a varint byte at least: under a byte per id, CRoaring wins.
-    if (roaring <= roaring_bitmap_get_cardinality(b)) {
-        serialize_roaring(b, roaring, out);
-        return;
-    }
-    struct Gaps {
-        std::string deltas;
-        uint32_t prev = 0;
-    } gaps;
-    roaring_iterate(
-        b,
-        [](uint32_t v, void* p) {
-            auto* g = static_cast<Gaps*>(p);
-            put_gap(g->deltas, v - g->prev);
-            g->prev = v;
-            return true;
-        },
-        &gaps);
-    const std::string& deltas = gaps.deltas;
-    if (1 + deltas.size() < roaring) {
-        out.assign(1, kDeltaList);
-        out.append(deltas);
-        return;
-    }
-    serialize_roaring(b, roaring, out);
-}
-
-namespace {
-
-// Calls f(id) for each id of a delta list's varints (after the tag byte) in
-// order, until f returns false; false when the list is corrupt.
+// Calls f(id) for each id of a gap stream that continues from `id` (the
+// ids before it, or 0 with `first` for a stream holding its first id), in
+// order, until f returns false; false when the stream is corrupt.
 template <class F>
-bool each_delta_id(std::string_view deltas, F&& f) {
-    const auto* p = reinterpret_cast<const unsigned char*>(deltas.data());
-    const auto* end = p + deltas.size();
-    uint64_t id = 0;
-    bool first = true;
+bool each_gap_id(const unsigned char* p, const unsigned char* end, uint64_t id, bool first, F&& f) {
     while (p < end) {
-        uint64_t gap = *p & 0x7f;
-        if (*p++ & 0x80) {
-            int shift = 7;
-            while (true) {
-                if (p == end || shift > 28) return false;
-                gap |= static_cast<uint64_t>(*p & 0x7f) << shift;
-                shift += 7;
-                if (!(*p++ & 0x80)) break;
-            }
-        }
+        uint64_t gap = 0;
+        if (!get_gap(p, end, gap)) return false;
         if (!first && gap == 0) return false;
         id += gap;
         if (id > UINT32_MAX) return false;
@@ -92,42 +42,152 @@ bool each_delta_id(std::string_view deltas, F&& f) {
     return true;
 }
 
+struct SkipBlock {
+    uint32_t first;
+    const unsigned char *begin, *end;  // the gaps of the ids after `first`
+};
+
+// The block table of a kSkipList blob (after its tag); false if corrupt.
+bool read_skip_blocks(std::string_view body, std::vector<SkipBlock>& blocks) {
+    const auto* p = reinterpret_cast<const unsigned char*>(body.data());
+    const auto* end = p + body.size();
+    uint64_t n = 0;
+    if (!get_gap(p, end, n) || n > body.size()) return false;
+    blocks.resize(n);
+    uint64_t first = 0;
+    std::vector<uint64_t> lengths(n);
+    for (uint64_t i = 0; i < n; ++i) {
+        uint64_t d = 0;
+        if (!get_gap(p, end, d) || !get_gap(p, end, lengths[i])) return false;
+        if (i > 0 && d == 0) return false;
+        first += d;
+        if (first > UINT32_MAX) return false;
+        blocks[i].first = static_cast<uint32_t>(first);
+    }
+    for (uint64_t i = 0; i < n; ++i) {
+        if (lengths[i] > static_cast<uint64_t>(end - p)) return false;
+        blocks[i].begin = p;
+        p += lengths[i];
+        blocks[i].end = p;
+    }
+    return p == end;
+}
+
+void serialize_roaring(const roaring_bitmap_t* b, size_t bytes, std::string& out) {
+    out.resize(bytes);
+    out.resize(roaring_bitmap_portable_serialize(b, out.data()));
+}
+
+void encode_gaps(const std::vector<uint32_t>& ids, std::string& out) {
+    out.assign(1, kDeltaList);
+    uint32_t prev = 0;
+    for (uint32_t id : ids) {
+        put_gap(out, id - prev);
+        prev = id;
+    }
+}
+
+void encode_skips(const std::vector<uint32_t>& ids, std::string& out) {
+    std::string table, gaps;
+    const size_t blocks = (ids.size() + kSkipBlock - 1) / kSkipBlock;
+    put_gap(table, static_cast<uint32_t>(blocks));
+    std::vector<std::string> bodies(blocks);
+    uint32_t prev_first = 0;
+    for (size_t b = 0; b < blocks; ++b) {
+        const size_t begin = b * kSkipBlock, end = std::min(ids.size(), begin + kSkipBlock);
+        for (size_t i = begin + 1; i < end; ++i) put_gap(bodies[b], ids[i] - ids[i - 1]);
+        put_gap(table, ids[begin] - prev_first);
+        put_gap(table, static_cast<uint32_t>(bodies[b].size()));
+        prev_first = ids[begin];
+    }
+    out.assign(1, kSkipList);
+    out += table;
+    for (const std::string& body : bodies) out += body;
+}
+
 }  // namespace
 
+void encode_postings(roaring_bitmap_t* b, std::string& out) {
+    roaring_bitmap_run_optimize(b);
+    const size_t roaring = roaring_bitmap_portable_size_in_bytes(b);
+    const uint64_t count = roaring_bitmap_get_cardinality(b);
+    // Every id costs a varint byte at least: under a byte per id, CRoaring
+    // wins. Past kMaxGapIds, CRoaring's vectorised intersections beat
+    // scanning gaps, and the bytes saved are fewer (posting_codec.h).
+    if (roaring <= count || count > kMaxGapIds) {
+        serialize_roaring(b, roaring, out);
+        return;
+    }
+    std::vector<uint32_t> ids(count);
+    roaring_bitmap_to_uint32_array(b, ids.data());
+    if (count <= kSkipBlock) {
+        encode_gaps(ids, out);
+    } else {
+        encode_skips(ids, out);
+    }
+    if (out.size() >= roaring) serialize_roaring(b, roaring, out);
+}
+
 Bitmap decode_postings(std::string_view blob) {
-    if (blob.empty() || blob.front() != kDeltaList) {
+    if (blob.empty() || (blob.front() != kDeltaList && blob.front() != kSkipList)) {
         return Bitmap(roaring_bitmap_portable_deserialize_safe(blob.data(), blob.size()));
     }
     std::vector<uint32_t> ids;
     ids.reserve(blob.size() - 1);
-    if (!each_delta_id(blob.substr(1), [&](uint32_t id) {
-            ids.push_back(id);
-            return true;
-        })) {
-        return Bitmap(nullptr);
+    auto push = [&](uint32_t id) {
+        ids.push_back(id);
+        return true;
+    };
+    const auto* p = reinterpret_cast<const unsigned char*>(blob.data()) + 1;
+    const auto* end = reinterpret_cast<const unsigned char*>(blob.data()) + blob.size();
+    if (blob.front() == kDeltaList) {
+        if (!each_gap_id(p, end, 0, true, push)) return Bitmap(nullptr);
+    } else {
+        std::vector<SkipBlock> blocks;
+        if (!read_skip_blocks(blob.substr(1), blocks)) return Bitmap(nullptr);
+        for (const SkipBlock& b : blocks) {
+            if (!ids.empty() && b.first <= ids.back()) return Bitmap(nullptr);
+            ids.push_back(b.first);
+            if (!each_gap_id(b.begin, b.end, b.first, false, push)) return Bitmap(nullptr);
+        }
     }
     return Bitmap(roaring_bitmap_of_ptr(ids.size(), ids.data()));
 }
 
 Bitmap intersect_postings(std::string_view blob, const roaring_bitmap_t* within_set,
                           const std::vector<uint32_t>& within) {
-    if (blob.empty() || blob.front() != kDeltaList) {
+    if (blob.empty() || (blob.front() != kDeltaList && blob.front() != kSkipList)) {
         Bitmap b(roaring_bitmap_portable_deserialize_safe(blob.data(), blob.size()));
         if (b) roaring_bitmap_and_inplace(b.get(), within_set);
         return b;
     }
     std::vector<uint32_t> both;
     size_t next = 0;
-    // Stops reading once every candidate is behind: the rest of the list
-    // can hold none of them (its corruption, if any, goes unseen, as the
-    // list's unread bytes do when decode_postings is not called at all).
-    const bool ok = each_delta_id(blob.substr(1), [&](uint32_t id) {
+    // Merges ids in order with the candidates; stops once every candidate is
+    // behind (the rest of the stream can hold none of them).
+    auto merge = [&](uint32_t id) {
         while (next < within.size() && within[next] < id) ++next;
         if (next == within.size()) return false;
         if (within[next] == id) both.push_back(id);
         return true;
-    });
-    if (!ok) return Bitmap(nullptr);
+    };
+    const auto* p = reinterpret_cast<const unsigned char*>(blob.data()) + 1;
+    const auto* end = reinterpret_cast<const unsigned char*>(blob.data()) + blob.size();
+    if (blob.front() == kDeltaList) {
+        if (!each_gap_id(p, end, 0, true, merge)) return Bitmap(nullptr);
+    } else {
+        std::vector<SkipBlock> blocks;
+        if (!read_skip_blocks(blob.substr(1), blocks)) return Bitmap(nullptr);
+        for (size_t i = 0; i < blocks.size() && next < within.size(); ++i) {
+            const SkipBlock& b = blocks[i];
+            if (i > 0 && b.first <= blocks[i - 1].first) return Bitmap(nullptr);
+            while (next < within.size() && within[next] < b.first) ++next;
+            // No candidate below the next block's first id: nothing here.
+            if (next == within.size() || (i + 1 < blocks.size() && within[next] >= blocks[i + 1].first)) continue;
+            if (!merge(b.first)) break;
+            if (!each_gap_id(b.begin, b.end, b.first, false, merge)) return Bitmap(nullptr);
+        }
+    }
     return Bitmap(roaring_bitmap_of_ptr(both.size(), both.data()));
 }
 
