@@ -115,6 +115,8 @@ class Writer {
 public:
     Writer(Db& db, const IndexOptions& o, IndexStats& s) : db_(db), o_(o), s_(s) {}
 
+    int64_t next_id() const { return next_id_; }
+
     Expected<void> prepare(int64_t next_id, int64_t segment) {
         next_id_ = next_id;
         segment_ = segment;
@@ -324,12 +326,18 @@ Expected<IndexStats> build_index(const IndexOptions& o, IndexObserver* observer)
     }
     progress.files_total = todo.size();
 
+    // File ids are never reused: an older segment may still list a deleted
+    // file's id (tombstones by absence), and a new file given that id would
+    // inherit its postings. meta.next_file_id keeps the high-water mark
+    // when the highest ids are deleted.
     auto next_id = db->scalar("SELECT COALESCE(MAX(id), 0) + 1 FROM files");
+    auto next_mark = read_meta_int(*db, "next_file_id");
     auto next_seg = db->scalar("SELECT COALESCE(MAX(id), 0) + 1 FROM segments");
     if (!next_id) return fail(next_id.error());
+    if (!next_mark) return fail(next_mark.error());
     if (!next_seg) return fail(next_seg.error());
     Writer writer(*db, o, stats);
-    if (auto r = writer.prepare(*next_id, *next_seg); !r) return fail(r.error());
+    if (auto r = writer.prepare(std::max(*next_id, *next_mark), *next_seg); !r) return fail(r.error());
 
     for (auto [id, entry] : git_same) {
         if (auto r = writer.touch(id, *entry); !r) return fail(r.error());
@@ -393,6 +401,7 @@ Expected<IndexStats> build_index(const IndexOptions& o, IndexObserver* observer)
     if (auto r = write_meta(*db, "updated_ns", std::to_string(stats.updated_ns)); !r) return fail(r.error());
     if (auto r = write_meta(*db, "scan_started_ns", std::to_string(scan_started)); !r) return fail(r.error());
     if (auto r = write_meta(*db, "root", o.root); !r) return fail(r.error());
+    if (auto r = write_meta(*db, "next_file_id", std::to_string(writer.next_id())); !r) return fail(r.error());
     if (auto r = db->exec("COMMIT"); !r) return fail(r.error());
     if (observer) observer->on_progress(progress);
     stats.content_seconds = std::chrono::duration<double>(Clock::now() - start).count();

@@ -52,7 +52,9 @@ bool read_skip_blocks(std::string_view body, std::vector<SkipBlock>& blocks) {
     const auto* p = reinterpret_cast<const unsigned char*>(body.data());
     const auto* end = p + body.size();
     uint64_t n = 0;
-    if (!get_gap(p, end, n) || n > body.size()) return false;
+    // Each table entry takes two bytes at least: a larger count is corrupt,
+    // and must not size the vectors below.
+    if (!get_gap(p, end, n) || n > body.size() / 2) return false;
     blocks.resize(n);
     uint64_t first = 0;
     std::vector<uint64_t> lengths(n);

@@ -173,6 +173,34 @@ TEST_CASE("many incremental runs are compacted and stay exact" * doctest::test_s
     check_postings_exact(t);
 }
 
+TEST_CASE("a deleted file's id is never given to a new file, which would inherit its postings" * doctest::test_suite("parallel")) {
+    // Found by review (session 6): ids came from MAX(id) + 1, so deleting
+    // the newest file freed its id while an older segment still listed it.
+    TempTree t;
+    t.write("a.txt", "alpha\n");
+    index_tree(t);  // a.txt: id 1
+    t.write("b.txt", "unicorn\n");
+    index_tree(t);  // b.txt: id 2, the newest
+    REQUIRE(::unlink(t.path("b.txt").c_str()) == 0);
+    index_tree(t);
+    t.write("c.txt", "zebra\n");
+    index_tree(t);
+    auto reader = IndexReader::open(t.path(".idx/index.db"));
+    REQUIRE(reader.ok());
+    auto files = reader->files();
+    REQUIRE(files.ok());
+    REQUIRE(files->size() == 2);
+    CHECK((*files)[1].path == "c.txt");
+    CHECK((*files)[1].id == 3);
+    auto live = reader->live();
+    REQUIRE(live.ok());
+    auto docs = reader->docs(make_trigram('u', 'n', 'i'));
+    REQUIRE(docs.ok());
+    roaring_bitmap_and_inplace(docs->get(), live->get());
+    CHECK(roaring_bitmap_is_empty(docs->get()));
+    check_postings_exact(t);
+}
+
 TEST_CASE("a few changes merge only the recent segments; much staleness merges all, exactly" * doctest::test_suite("parallel")) {
     TempTree t;
     std::mt19937 rng(9);

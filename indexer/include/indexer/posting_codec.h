@@ -40,8 +40,10 @@ void encode_postings(roaring_bitmap_t* b, std::string& out);
 Bitmap decode_postings(std::string_view blob);
 // The ids of `blob` that are in `within`, given also as its ascending ids
 // (`within_ids`): a gap list is scanned against them, block by block for
-// kSkipList, without being built into a bitmap. Null when the blob is
-// corrupt, as for decode_postings (the blocks it skips are not checked).
+// kSkipList, without being built into a bitmap. Null when the part of the
+// blob it reads is corrupt: the blocks it skips, and the ids after the last
+// candidate, are not read, so damage there goes unseen (a damaged list can
+// then admit fewer files than decode_postings would reject outright).
 Bitmap intersect_postings(std::string_view blob, const roaring_bitmap_t* within,
                           const std::vector<uint32_t>& within_ids);
 
