@@ -25,21 +25,23 @@ bool get_gap(const unsigned char*& p, const unsigned char* end, uint64_t& v) {
     }
 }
 
+enum class Walk { kDone, kStopped, kCorrupt };
+
 // Calls f(id) for each id of a gap stream that continues from `id` (the
 // ids before it, or 0 with `first` for a stream holding its first id), in
-// order, until f returns false; false when the stream is corrupt.
+// order, until f returns false.
 template <class F>
-bool each_gap_id(const unsigned char* p, const unsigned char* end, uint64_t id, bool first, F&& f) {
+Walk each_gap_id(const unsigned char* p, const unsigned char* end, uint64_t id, bool first, F&& f) {
     while (p < end) {
         uint64_t gap = 0;
-        if (!get_gap(p, end, gap)) return false;
-        if (!first && gap == 0) return false;
+        if (!get_gap(p, end, gap)) return Walk::kCorrupt;
+        if (!first && gap == 0) return Walk::kCorrupt;
         id += gap;
-        if (id > UINT32_MAX) return false;
-        if (!f(static_cast<uint32_t>(id))) return true;
+        if (id > UINT32_MAX) return Walk::kCorrupt;
+        if (!f(static_cast<uint32_t>(id))) return Walk::kStopped;
         first = false;
     }
-    return true;
+    return Walk::kDone;
 }
 
 struct SkipBlock {
@@ -130,66 +132,82 @@ void encode_postings(roaring_bitmap_t* b, std::string& out) {
     if (out.size() >= roaring) serialize_roaring(b, roaring, out);
 }
 
-Bitmap decode_postings(std::string_view blob) {
-    if (blob.empty() || (blob.front() != kDeltaList && blob.front() != kSkipList)) {
-        return Bitmap(roaring_bitmap_portable_deserialize_safe(blob.data(), blob.size()));
-    }
-    std::vector<uint32_t> ids;
-    ids.reserve(blob.size() - 1);
-    auto push = [&](uint32_t id) {
-        ids.push_back(id);
-        return true;
-    };
+namespace {
+
+// Calls f(id) for the ids of a gap or block list (`blob`, tag included) in
+// order, until f returns false. Of a block list, only the blocks for which
+// wanted(first id, next block's first id or 2^32) holds are decoded. False
+// when what was read is corrupt.
+template <class Wanted, class F>
+bool each_listed_id(std::string_view blob, Wanted&& wanted, F&& f) {
     const auto* p = reinterpret_cast<const unsigned char*>(blob.data()) + 1;
     const auto* end = reinterpret_cast<const unsigned char*>(blob.data()) + blob.size();
-    if (blob.front() == kDeltaList) {
-        if (!each_gap_id(p, end, 0, true, push)) return Bitmap(nullptr);
-    } else {
-        std::vector<SkipBlock> blocks;
-        if (!read_skip_blocks(blob.substr(1), blocks)) return Bitmap(nullptr);
-        for (const SkipBlock& b : blocks) {
-            if (!ids.empty() && b.first <= ids.back()) return Bitmap(nullptr);
-            ids.push_back(b.first);
-            if (!each_gap_id(b.begin, b.end, b.first, false, push)) return Bitmap(nullptr);
-        }
+    if (blob.front() == kDeltaList) return each_gap_id(p, end, 0, true, f) != Walk::kCorrupt;
+    std::vector<SkipBlock> blocks;
+    if (!read_skip_blocks(blob.substr(1), blocks)) return false;
+    uint64_t last = 0;  // the last id read, or the previous block's first id
+    for (size_t i = 0; i < blocks.size(); ++i) {
+        const SkipBlock& b = blocks[i];
+        if (i > 0 && b.first <= last) return false;
+        last = b.first;
+        if (!wanted(b.first, i + 1 < blocks.size() ? uint64_t{blocks[i + 1].first} : uint64_t{1} << 32)) continue;
+        if (!f(b.first)) return true;
+        uint32_t id = b.first;
+        auto track = [&](uint32_t v) {
+            id = v;
+            return f(v);
+        };
+        const Walk w = each_gap_id(b.begin, b.end, b.first, false, track);
+        last = id;
+        if (w == Walk::kCorrupt) return false;
+        if (w == Walk::kStopped) return true;
     }
+    return true;
+}
+
+bool is_gap_list(std::string_view blob) {
+    return !blob.empty() && (blob.front() == kDeltaList || blob.front() == kSkipList);
+}
+
+}  // namespace
+
+Bitmap decode_postings(std::string_view blob) {
+    if (!is_gap_list(blob)) return Bitmap(roaring_bitmap_portable_deserialize_safe(blob.data(), blob.size()));
+    std::vector<uint32_t> ids;
+    ids.reserve(blob.size() - 1);
+    const bool ok = each_listed_id(
+        blob, [](uint64_t, uint64_t) { return true; },
+        [&](uint32_t id) {
+            ids.push_back(id);
+            return true;
+        });
+    if (!ok) return Bitmap(nullptr);
     return Bitmap(roaring_bitmap_of_ptr(ids.size(), ids.data()));
 }
 
 Bitmap intersect_postings(std::string_view blob, const roaring_bitmap_t* within_set,
                           const std::vector<uint32_t>& within) {
-    if (blob.empty() || (blob.front() != kDeltaList && blob.front() != kSkipList)) {
+    if (!is_gap_list(blob)) {
         Bitmap b(roaring_bitmap_portable_deserialize_safe(blob.data(), blob.size()));
         if (b) roaring_bitmap_and_inplace(b.get(), within_set);
         return b;
     }
     std::vector<uint32_t> both;
     size_t next = 0;
+    // A block is read only if a candidate falls below the next block's first id.
+    auto wanted = [&](uint64_t first, uint64_t next_first) {
+        while (next < within.size() && within[next] < first) ++next;
+        return next < within.size() && within[next] < next_first;
+    };
     // Merges ids in order with the candidates; stops once every candidate is
-    // behind (the rest of the stream can hold none of them).
+    // behind (the rest of the list can hold none of them).
     auto merge = [&](uint32_t id) {
         while (next < within.size() && within[next] < id) ++next;
         if (next == within.size()) return false;
         if (within[next] == id) both.push_back(id);
         return true;
     };
-    const auto* p = reinterpret_cast<const unsigned char*>(blob.data()) + 1;
-    const auto* end = reinterpret_cast<const unsigned char*>(blob.data()) + blob.size();
-    if (blob.front() == kDeltaList) {
-        if (!each_gap_id(p, end, 0, true, merge)) return Bitmap(nullptr);
-    } else {
-        std::vector<SkipBlock> blocks;
-        if (!read_skip_blocks(blob.substr(1), blocks)) return Bitmap(nullptr);
-        for (size_t i = 0; i < blocks.size() && next < within.size(); ++i) {
-            const SkipBlock& b = blocks[i];
-            if (i > 0 && b.first <= blocks[i - 1].first) return Bitmap(nullptr);
-            while (next < within.size() && within[next] < b.first) ++next;
-            // No candidate below the next block's first id: nothing here.
-            if (next == within.size() || (i + 1 < blocks.size() && within[next] >= blocks[i + 1].first)) continue;
-            if (!merge(b.first)) break;
-            if (!each_gap_id(b.begin, b.end, b.first, false, merge)) return Bitmap(nullptr);
-        }
-    }
+    if (!each_listed_id(blob, wanted, merge)) return Bitmap(nullptr);
     return Bitmap(roaring_bitmap_of_ptr(both.size(), both.data()));
 }
 

@@ -117,6 +117,19 @@ TEST_CASE("an index whose update time is not a number gives one line and exit 2,
     CHECK(r.err.find("--rebuild") != std::string::npos);
 }
 
+TEST_CASE("an index whose next file id is not a number gives one line and exit 2 on update, not a crash") {
+    TempTree t;
+    populate(t, 5, 4);
+    REQUIRE(run_idx(t, {"index"}).exit_code == 0);
+    exec_sql(t.path(".idx/index.db"), "UPDATE meta SET value = '7z' WHERE key = 'next_file_id'");
+    t.write("new.txt", "added after the damage\n");
+    auto r = run_idx(t, {"index"});
+    CHECK(r.exit_code == 2);
+    CHECK(lines(r.err) == 1);
+    CHECK(r.err.find("next_file_id") != std::string::npos);
+    CHECK(r.err.find("--rebuild") != std::string::npos);
+}
+
 TEST_CASE("an index of another schema version asks for --rebuild, which works") {
     TempTree t;
     populate(t, 5, 4);
