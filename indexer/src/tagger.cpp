@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <span>
 
 #include "indexer/tags_query.h"
 
@@ -66,6 +67,67 @@ bool parse_timed_out(TSParseState* state) {
 }
 
 }  // namespace
+
+void assign_scopes(std::span<Tag> tags) {
+    auto starts_before = [](const Tag& a, const Tag& b) {
+        return std::tie(a.start_line, a.start_col) < std::tie(b.start_line, b.start_col);
+    };
+    // Definitions ordered by start, the wider first on a tie, then in name
+    // order: of those that hold a name, the last in this order is the
+    // innermost.
+    std::vector<uint32_t> defs;
+    for (uint32_t i = 0; i < tags.size(); ++i) {
+        if (tags[i].is_definition) defs.push_back(i);
+    }
+    std::sort(defs.begin(), defs.end(), [&](uint32_t a, uint32_t b) {
+        if (starts_before(tags[a], tags[b])) return true;
+        if (starts_before(tags[b], tags[a])) return false;
+        return std::tie(tags[b].end_line, tags[b].end_col, a) < std::tie(tags[a].end_line, tags[a].end_col, b);
+    });
+    // A sweep over the names in position order. `open` is a max-heap (by
+    // rank in `defs`) of the definitions started so far; one that ends at
+    // or before a name holds no later name either, so it leaves for good.
+    // O((names + definitions) log definitions): a generated header has
+    // thousands of #defines, which the pairwise scan took seconds over.
+    std::vector<uint32_t> order(tags.size());
+    for (uint32_t i = 0; i < order.size(); ++i) order[i] = i;
+    std::stable_sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) {
+        return std::tie(tags[a].line, tags[a].col) < std::tie(tags[b].line, tags[b].col);
+    });
+    std::vector<uint32_t> open;  // ranks into `defs`
+    size_t next = 0;
+    auto ends_by = [&](uint32_t rank, const Tag& t) {
+        const Tag& d = tags[defs[rank]];
+        return std::tie(d.end_line, d.end_col) <= std::tie(t.line, t.col);
+    };
+    auto drop_closed = [&](const Tag& t) {
+        while (!open.empty() && ends_by(open.front(), t)) {
+            std::pop_heap(open.begin(), open.end());
+            open.pop_back();
+        }
+    };
+    for (uint32_t i : order) {
+        Tag& t = tags[i];
+        while (next < defs.size() &&
+               std::tie(tags[defs[next]].start_line, tags[defs[next]].start_col) <= std::tie(t.line, t.col)) {
+            open.push_back(static_cast<uint32_t>(next++));
+            std::push_heap(open.begin(), open.end());
+        }
+        drop_closed(t);
+        if (!open.empty() && defs[open.front()] == i) {
+            // A definition is not its own scope: look under it, then put it back.
+            const uint32_t self = open.front();
+            std::pop_heap(open.begin(), open.end());
+            open.pop_back();
+            drop_closed(t);
+            if (!open.empty()) t.scope = tags[defs[open.front()]].name;
+            open.push_back(self);
+            std::push_heap(open.begin(), open.end());
+        } else if (!open.empty()) {
+            t.scope = tags[defs[open.front()]].name;
+        }
+    }
+}
 
 Tagger::Tagger() : parser_(ts_parser_new()), cursor_(ts_query_cursor_new()) {}
 
@@ -211,33 +273,7 @@ Expected<TagOutcome> Tagger::tag(Lang lang, std::string_view src, std::vector<Ta
         out.push_back(std::move(t));
     }
 
-    // Scopes: the innermost definition whose extent holds each tag's name.
-    std::vector<size_t> defs;
-    for (size_t i = first; i < out.size(); ++i) {
-        if (out[i].is_definition) defs.push_back(i);
-    }
-    auto starts_before = [](const Tag& a, const Tag& b) {
-        return std::tie(a.start_line, a.start_col) < std::tie(b.start_line, b.start_col);
-    };
-    auto holds = [](const Tag& d, const Tag& t) {
-        return std::tie(d.start_line, d.start_col) <= std::tie(t.line, t.col) &&
-               std::tie(t.line, t.col) < std::tie(d.end_line, d.end_col);
-    };
-    std::sort(defs.begin(), defs.end(), [&](size_t a, size_t b) {
-        if (starts_before(out[a], out[b])) return true;
-        if (starts_before(out[b], out[a])) return false;
-        return std::tie(out[b].end_line, out[b].end_col) < std::tie(out[a].end_line, out[a].end_col);
-    });
-    for (size_t i = first; i < out.size(); ++i) {
-        Tag& t = out[i];
-        const Tag* best = nullptr;
-        for (size_t d : defs) {
-            const Tag& def = out[d];
-            if (std::tie(def.start_line, def.start_col) > std::tie(t.line, t.col)) break;
-            if (&def != &t && holds(def, t)) best = &def;  // later starts are more inner
-        }
-        if (best) t.scope = best->name;
-    }
+    assign_scopes(std::span<Tag>(out).subspan(first));
     return TagOutcome::kOk;
 }
 

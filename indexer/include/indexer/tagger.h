@@ -7,6 +7,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -27,6 +28,13 @@ struct Tag {
     std::string scope;                       // name of the innermost enclosing definition
     std::string signature;                   // the name's line, trimmed, at most 180 bytes
 };
+
+// Sets each tag's scope: the name of the innermost definition among `tags`
+// whose extent [start, end) holds the tag's name (line, col), never the tag
+// itself; of two definitions starting together the narrower is the inner,
+// and of two with one extent the later in `tags`.
+// Tags that no other definition holds keep their scope.
+void assign_scopes(std::span<Tag> tags);
 
 enum class TagOutcome { kOk, kNoGrammar, kTimeout };
 
