@@ -3,6 +3,7 @@
 #include "indexer/graph_pass.h"
 #include "indexer/index_schema.h"
 #include "indexer/symbol_dictionary.h"
+#include "indexer/symbol_dictionary_builder.h"
 
 namespace idx::indexer {
 

@@ -1,7 +1,6 @@
 #include "indexer/symbol_dictionary.h"
 
 #include <algorithm>
-#include <unordered_set>
 
 #include "indexer/bitmap.h"
 #include "indexer/symbol_codec.h"
@@ -15,53 +14,12 @@ Error corrupt_dictionary() {
     return Error{ErrorKind::kCorrupt, "the symbol dictionary is corrupt; rebuild with `idx index --rebuild`"};
 }
 
-Expected<void> collect_definition_names(Db& db, const std::vector<int64_t>* files,
-                                        std::unordered_set<std::string>& names) {
-    auto st = db.prepare(files ? "SELECT data FROM tags WHERE file = ?1" : "SELECT data FROM tags");
-    if (!st) return st.error();
-    auto take = [&]() -> Expected<void> {
-        while (true) {
-            auto row = st->step();
-            if (!row) return row.error();
-            if (!*row) break;
-            auto tags = decode_tags(st->blob(0));
-            if (!tags) continue;  // a corrupt blob adds no names; status reports nothing lost
-            for (Tag& t : *tags) {
-                if (t.is_definition) names.insert(std::move(t.name));
-            }
-        }
-        st->reset();
-        return {};
-    };
-    if (!files) return take();
-    for (int64_t id : *files) {
-        st->bind(1, id);
-        if (auto r = take(); !r) return r;
-    }
-    return {};
-}
-
-// A name's sort key: its folded form (fold_query), so that the names a
-// query begins are one contiguous run; ties by the name itself.
-struct KeyedName {
-    std::string key, name;
-    bool operator<(const KeyedName& o) const { return key != o.key ? key < o.key : name < o.name; }
-};
-
 // Group layout inside a block blob: varint group count, then one 4-byte
 // little-endian offset per group (from the end of the offsets), then the
 // groups. A group is up to kGroupNames names, front coded from its first:
 // per name, varint bytes shared with the previous name, varint suffix
 // length, suffix. Decoding a group is a copy (zstd spent more time building
 // its tables than decoding such small pieces).
-void put_front_coded(std::string& out, std::string_view prev, std::string_view name) {
-    size_t shared = 0;
-    while (shared < prev.size() && shared < name.size() && prev[shared] == name[shared]) ++shared;
-    put_varint(out, shared);
-    put_varint(out, name.size() - shared);
-    out.append(name.substr(shared));
-}
-
 // Decodes the next name into `name` (holding the previous one).
 bool next_front_coded(std::string_view& in, std::string& name) {
     uint64_t shared = 0, len = 0;
@@ -70,23 +28,6 @@ bool next_front_coded(std::string_view& in, std::string& name) {
     name.append(in.substr(0, len));
     in.remove_prefix(len);
     return true;
-}
-
-std::string encode_block(const std::vector<KeyedName>& sorted, size_t begin, size_t end) {
-    std::string offsets, data;
-    size_t groups = 0;
-    for (size_t g = begin; g < end; g += kGroupNames, ++groups) {
-        const auto off = static_cast<uint32_t>(data.size());
-        for (int b = 0; b < 4; ++b) offsets.push_back(static_cast<char>((off >> (8 * b)) & 0xff));
-        std::string_view prev;
-        for (size_t i = g; i < std::min(end, g + kGroupNames); ++i) {
-            put_front_coded(data, prev, sorted[i].name);
-            prev = sorted[i].name;
-        }
-    }
-    std::string blob;
-    put_varint(blob, groups);
-    return blob + offsets + data;
 }
 
 // One block's groups, decoded on demand from the blob (valid while the
@@ -125,42 +66,6 @@ private:
     size_t groups_ = 0;
     std::string_view offsets_, data_;
 };
-
-Expected<void> write_blocks(Db& db, const std::vector<KeyedName>& sorted) {
-    auto put_block = db.prepare("INSERT INTO sym_blocks(id, first, names) VALUES (?1, ?2, ?3)");
-    auto put_pair = db.prepare("INSERT INTO sym_pairs(pair, groups) VALUES (?1, ?2)");
-    if (!put_block) return put_block.error();
-    if (!put_pair) return put_pair.error();
-    std::vector<Bitmap> pairs;
-    for (int p = 0; p < kPairCount; ++p) pairs.emplace_back(roaring_bitmap_create());
-    std::vector<uint16_t> ids;
-    for (size_t g = 0; g * kGroupNames < sorted.size(); ++g) {
-        ids.clear();
-        for (size_t i = g * kGroupNames; i < std::min(sorted.size(), (g + 1) * kGroupNames); ++i) {
-            name_pairs(fold_name(sorted[i].name), ids);
-        }
-        std::sort(ids.begin(), ids.end());
-        ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
-        for (uint16_t p : ids) roaring_bitmap_add(pairs[p].get(), static_cast<uint32_t>(g));
-    }
-    for (size_t b = 0; b * kBlockNames < sorted.size(); ++b) {
-        const size_t begin = b * kBlockNames, end = std::min(sorted.size(), begin + kBlockNames);
-        const std::string blob = encode_block(sorted, begin, end);
-        put_block->bind(1, static_cast<int64_t>(b)).bind(2, sorted[begin].key).bind_blob(3, blob.data(), blob.size());
-        if (auto r = put_block->run(); !r) return r;
-    }
-    std::string buf;
-    for (int p = 0; p < kPairCount; ++p) {
-        roaring_bitmap_t* b = pairs[p].get();
-        if (roaring_bitmap_is_empty(b)) continue;
-        roaring_bitmap_run_optimize(b);
-        buf.resize(roaring_bitmap_portable_size_in_bytes(b));
-        roaring_bitmap_portable_serialize(b, buf.data());
-        put_pair->bind(1, static_cast<int64_t>(p)).bind_blob(2, buf.data(), buf.size());
-        if (auto r = put_pair->run(); !r) return r;
-    }
-    return {};
-}
 
 void keep_best(std::vector<ScoredName>& out, size_t limit) {
     std::sort(out.begin(), out.end(), [](const ScoredName& a, const ScoredName& b) {
@@ -298,32 +203,6 @@ Expected<void> score_fuzzy(Db& db, std::string_view q, NameScorer& scorer, Symbo
 }
 
 }  // namespace
-
-Expected<void> rebuild_symbol_dictionary(Db& db) {
-    std::unordered_set<std::string> names;
-    if (auto r = collect_definition_names(db, nullptr, names); !r) return r;
-    std::vector<KeyedName> sorted;
-    sorted.reserve(names.size());
-    for (auto it = names.begin(); it != names.end();) {
-        auto node = names.extract(it++);
-        sorted.push_back({fold_query(node.value()), std::move(node.value())});
-    }
-    std::sort(sorted.begin(), sorted.end());
-    if (auto r = db.exec("DELETE FROM sym_blocks; DELETE FROM sym_pairs; DELETE FROM sym_delta;"); !r) return r;
-    return write_blocks(db, sorted);
-}
-
-Expected<void> add_to_symbol_delta(Db& db, const std::vector<int64_t>& files) {
-    std::unordered_set<std::string> names;
-    if (auto r = collect_definition_names(db, &files, names); !r) return r;
-    auto put = db.prepare("INSERT OR IGNORE INTO sym_delta(name) VALUES (?1)");
-    if (!put) return put.error();
-    for (const std::string& n : names) {
-        put->bind(1, n);
-        if (auto r = put->run(); !r) return r;
-    }
-    return {};
-}
 
 Expected<std::vector<ScoredName>> match_symbol_names(Db& db, std::string_view q, size_t limit,
                                                      SymbolMatchStats* stats, size_t enough_prefixed) {

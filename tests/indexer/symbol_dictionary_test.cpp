@@ -12,6 +12,7 @@
 #include "indexer/index_schema.h"
 #include "indexer/symbol_codec.h"
 #include "indexer/symbol_dictionary.h"
+#include "indexer/symbol_dictionary_builder.h"
 #include "indexer/symbol_match.h"
 #include "tests/support/temp_tree.h"
 

@@ -15,6 +15,8 @@
 // read. Otherwise the pair index gives the groups that may match.
 // Names no longer defined anywhere may linger until the next rebuild; the
 // lookup drops them when it resolves names to definitions.
+//
+// This header reads the dictionary; symbol_dictionary_builder.h writes it.
 #pragma once
 
 #include <cstdint>
@@ -30,14 +32,6 @@ namespace idx::indexer {
 constexpr size_t kBlockNames = 64;
 constexpr size_t kGroupNames = 4;
 constexpr size_t kMaxDeltaNames = 50'000;  // beyond this the dictionary is rebuilt
-
-// Rebuilds the dictionary from every definition in the tags table and
-// empties the delta. Call inside the writer's transaction.
-Expected<void> rebuild_symbol_dictionary(Db& db);
-
-// Adds the definition names of `files` (files.id) to the delta. Call inside
-// the writer's transaction.
-Expected<void> add_to_symbol_delta(Db& db, const std::vector<int64_t>& files);
 
 // The best `limit` dictionary names that fuzzy-match `folded_query`
 // (fold_query()): the names it begins first, then by score.
