@@ -15,6 +15,7 @@
 #include <limits>
 
 #include "common/file_io.h"
+#include "common/substring_search.h"
 #include "indexer/file_types.h"
 #include "indexer/path_order.h"
 #include "indexer/symbol_dictionary.h"
@@ -133,6 +134,7 @@ Expected<std::vector<SymbolMatch>> SymbolLookup::references(std::string_view nam
     }
     // The files a grammar parses (not docs or data) that pass the filter.
     std::vector<indexer::SymbolHit> files;
+    size_t largest = 0;  // bytes, as indexed
     for (uint32_t id : ids) {
         auto f = reader_.file(static_cast<int64_t>(id));
         if (!f) return std::move(f).error();
@@ -144,6 +146,7 @@ Expected<std::vector<SymbolMatch>> SymbolLookup::references(std::string_view nam
             if (stats) ++stats->not_read;  // binary, or no symbols; see the header
             continue;
         }
+        largest = std::max(largest, static_cast<size_t>((*f)->size));
         files.push_back(std::move(probe));
     }
     // Reading and scanning the files runs in parallel; the index (one
@@ -159,7 +162,7 @@ Expected<std::vector<SymbolMatch>> SymbolLookup::references(std::string_view nam
         if (read_file_beneath(root_dir.get(), files[i].path, text) != 0) return;
         uint32_t line = 1;
         size_t counted = 0;  // newlines counted up to here
-        for (size_t pos = text.find(name); pos != std::string::npos; pos = text.find(name, pos + 1)) {
+        for (size_t pos = find_substring(text, name); pos != std::string::npos; pos = find_substring(text, name, pos + 1)) {
             const size_t end = pos + name.size();
             if ((pos > 0 && ident_char(static_cast<unsigned char>(text[pos - 1]))) ||
                 (end < text.size() && ident_char(static_cast<unsigned char>(text[end])))) {
@@ -179,7 +182,10 @@ Expected<std::vector<SymbolMatch>> SymbolLookup::references(std::string_view nam
         }
     };
     auto worker = [&] {
+        // One buffer a thread, sized once: grown file by file, it was
+        // copied and zeroed again at each larger file, on fresh pages.
         std::string text;
+        text.reserve(largest + 1);
         for (size_t i = next++; i < files.size(); i = next++) scan(text, i);
     };
     const unsigned extra = files.size() < 16 ? 0 : std::min(std::max(1u, std::thread::hardware_concurrency()), 8u) - 1;
