@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "indexer/symbol_codec.h"
+#include "indexer/zstd_blob.h"
 
 using namespace idx::indexer;
 
@@ -80,4 +81,28 @@ TEST_CASE("a truncated or altered tags blob is a corrupt-index error, never a cr
         auto r = decode_tags(bad);  // whatever it says, it must not crash or hang
         if (!r.ok()) CHECK(r.error().kind == idx::ErrorKind::kCorrupt);
     }
+}
+
+TEST_CASE("zstd frames read again come back from the recent-frames cache unchanged, never another frame's bytes") {
+    // Frames of one size and different contents, read in an order that
+    // revisits some and pushes others out of the 16 kept.
+    std::mt19937 rng(77);
+    std::vector<std::string> raws, frames;
+    for (int i = 0; i < 40; ++i) {
+        std::string raw(2000, 'a');
+        for (char& c : raw) c = static_cast<char>('a' + rng() % 3);
+        raws.push_back(raw);
+        frames.push_back(idx::indexer::zstd_compress(raw));
+    }
+    for (int round = 0; round < 400; ++round) {
+        const size_t i = rng() % (round < 200 ? 8 : frames.size());
+        auto back = idx::indexer::zstd_decompress(frames[i]);
+        REQUIRE(back.has_value());
+        CHECK(*back == raws[i]);
+    }
+    // A damaged copy of a cached frame is read afresh, and rejected.
+    std::string damaged = frames[0];
+    damaged[damaged.size() / 2] ^= 0x5a;
+    auto bad = idx::indexer::zstd_decompress(damaged);
+    CHECK((!bad.has_value() || *bad != raws[0]));
 }
