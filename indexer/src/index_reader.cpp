@@ -11,6 +11,18 @@
 #include <functional>
 
 namespace idx::indexer {
+namespace {
+
+// A gram's lists: one row per segment, keyed segment << kGramBits | gram
+// (indexer/posting_builder.h). The segments table has a row per segment.
+static_assert(kGramBits == 25, "the queries below shift segment ids by kGramBits");
+// A join, not `key IN (subquery)`, which built a temporary table per call.
+constexpr const char* kListsOfGram =
+    "SELECT p.docs FROM segments s CROSS JOIN postings p WHERE p.key = (s.id << 25) | ?1";
+constexpr const char* kSumOfGram =
+    "SELECT COALESCE(SUM(length(p.docs)), 0) FROM segments s CROSS JOIN postings p WHERE p.key = (s.id << 25) | ?1";
+
+}  // namespace
 
 Expected<IndexReader> IndexReader::open(const std::string& db_path) {
     auto db = open_index_for_read(db_path);
@@ -128,9 +140,9 @@ Expected<int64_t> IndexReader::updated_ns() { return read_meta_int(db_, "updated
 Expected<int64_t> IndexReader::scan_started_ns() { return read_meta_int(db_, "scan_started_ns"); }
 
 Expected<uint64_t> IndexReader::docs_bytes(Trigram t) {
-    auto st = cached(postings_size_, "SELECT COALESCE(SUM(length(docs)), 0) FROM postings WHERE key >= ?1 AND key < ?2");
+    auto st = cached(postings_size_, kSumOfGram);
     if (!st) return std::move(st).error();
-    (*st)->bind(1, posting_key(t, 0)).bind(2, posting_key(t + 1, 0));
+    (*st)->bind(1, static_cast<int64_t>(t));
     auto row = (*st)->step();
     if (!row) {
         (*st)->reset();
@@ -150,11 +162,9 @@ Expected<Bitmap> IndexReader::docs_within(Trigram t, const roaring_bitmap_t* wit
 }
 
 Expected<Bitmap> IndexReader::union_of_lists(Trigram t, const std::function<Bitmap(std::string_view)>& read) {
-    if (auto st = cached(postings_, "SELECT docs FROM postings WHERE key >= ?1 AND key < ?2"); !st) {
-        return std::move(st).error();
-    }
+    if (auto st = cached(postings_, kListsOfGram); !st) return std::move(st).error();
     Bitmap acc(roaring_bitmap_create());
-    postings_.bind(1, posting_key(t, 0)).bind(2, posting_key(t + 1, 0));
+    postings_.bind(1, static_cast<int64_t>(t));
     while (true) {
         auto row = postings_.step();
         if (!row) {

@@ -68,7 +68,7 @@ CREATE TABLE ref_names(         -- the files whose tags reference a name
   data BLOB NOT NULL
 );
 CREATE TABLE postings(
-  key INTEGER PRIMARY KEY,  -- trigram << 20 | segment
+  key INTEGER PRIMARY KEY,  -- segment << 25 | gram (indexer/posting_builder.h)
   docs BLOB NOT NULL        -- file ids: delta varints or CRoaring (indexer/posting_codec.h)
 );
 )sql";

@@ -1,5 +1,6 @@
 #include "indexer/segment_merger.h"
 
+#include <map>
 #include <string>
 #include <utility>
 #include <vector>
@@ -52,7 +53,6 @@ Expected<bool> compact_segments(Db& db, CompactionPolicy policy) {
     for (size_t i = partial ? 1 : 0; i < segments.size(); ++i) merging.push_back(segments[i].id);
     std::string in_list;
     for (int64_t id : merging) in_list += (in_list.empty() ? "" : ",") + std::to_string(id);
-    const std::string seg_of_key = "(key & " + std::to_string(kMaxSegmentId) + ")";
 
     auto next = db.scalar("SELECT COALESCE(MAX(id), 0) + 1 FROM segments");
     if (!next) return next.error();
@@ -73,42 +73,52 @@ Expected<bool> compact_segments(Db& db, CompactionPolicy policy) {
         }
     }
     const int64_t merged_files = static_cast<int64_t>(roaring_bitmap_get_cardinality(live_ids.get()));
-    auto sel = db.prepare("SELECT key >> 20, docs FROM postings WHERE key >= ?1 AND key < ?2 AND " + seg_of_key +
-                          " IN (" + in_list + ") ORDER BY key");
+    auto sel = db.prepare("SELECT key, docs FROM postings WHERE key >= ?1 AND key < ?2");
     auto ins = db.prepare("INSERT INTO postings(key, docs) VALUES (?1, ?2)");
+    auto del = db.prepare("DELETE FROM postings WHERE key >= ?1 AND key < ?2");
     if (!sel) return sel.error();
     if (!ins) return ins.error();
-    // Range by range, so that the rows written never meet the open cursor.
+    if (!del) return del.error();
+    // Range by range of grams: each merged segment's run of that range is
+    // read and OR-ed by gram, then the merged rows are appended (at the
+    // table's end: the merged id is the newest) with no cursor open.
     constexpr int64_t kStep = 1 << 16;
-    std::vector<std::pair<int64_t, Bitmap>> out;
+    std::map<Trigram, Bitmap> out;
     std::string buf;
     int64_t pairs = 0;
     for (int64_t lo = 0; lo < int64_t{kGramSpace}; lo += kStep) {
-        sel->bind(1, posting_key(static_cast<Trigram>(lo), 0)).bind(2, posting_key(static_cast<Trigram>(lo + kStep), 0));
+        const auto lo_gram = static_cast<Trigram>(lo), hi_gram = static_cast<Trigram>(lo + kStep);
         out.clear();
-        while (true) {
-            auto row = sel->step();
-            if (!row) return row.error();
-            if (!*row) break;
-            auto b = read_bitmap(sel->blob(1), db.path());
-            if (!b) return b.error();
-            const int64_t t = sel->int64(0);
-            if (out.empty() || out.back().first != t) out.emplace_back(t, Bitmap(roaring_bitmap_create()));
-            roaring_bitmap_or_inplace(out.back().second.get(), b->get());
+        for (int64_t s : merging) {
+            sel->bind(1, posting_key(lo_gram, s)).bind(2, posting_key(hi_gram, s));
+            while (true) {
+                auto row = sel->step();
+                if (!row) return row.error();
+                if (!*row) break;
+                auto b = read_bitmap(sel->blob(1), db.path());
+                if (!b) return b.error();
+                Bitmap& acc = out[posting_gram(sel->int64(0))];
+                if (!acc) acc = Bitmap(roaring_bitmap_create());
+                roaring_bitmap_or_inplace(acc.get(), b->get());
+            }
+            sel->reset();
         }
-        sel->reset();
         for (auto& [t, b] : out) {
             roaring_bitmap_and_inplace(b.get(), live_ids.get());
             if (roaring_bitmap_is_empty(b.get())) continue;
             pairs += static_cast<int64_t>(roaring_bitmap_get_cardinality(b.get()));
             encode_postings(b.get(), buf);
-            ins->bind(1, posting_key(static_cast<Trigram>(t), merged_id)).bind_blob(2, buf.data(), buf.size());
+            ins->bind(1, posting_key(t, merged_id)).bind_blob(2, buf.data(), buf.size());
             if (auto r = ins->run(); !r) return r.error();
         }
     }
+    // Each merged segment's rows are one run of keys.
+    for (int64_t s : merging) {
+        del->bind(1, posting_key(0, s)).bind(2, posting_key(0, s + 1));
+        if (auto r = del->run(); !r) return r.error();
+    }
     const std::string id = std::to_string(merged_id);
-    if (auto r = db.exec("DELETE FROM postings WHERE " + seg_of_key + " IN (" + in_list + ");" +
-                         "DELETE FROM segments WHERE id IN (" + in_list + ");" + "UPDATE files SET segment = " + id +
+    if (auto r = db.exec("DELETE FROM segments WHERE id IN (" + in_list + ");" + "UPDATE files SET segment = " + id +
                          " WHERE segment IN (" + in_list + ");");
         !r) {
         return r.error();

@@ -15,6 +15,7 @@
 #include "indexer/index_builder.h"
 #include "indexer/symbol_pass.h"
 #include "indexer/index_reader.h"
+#include "indexer/posting_builder.h"
 #include "tests/support/temp_tree.h"
 
 using namespace idx::indexer;
@@ -236,6 +237,38 @@ TEST_CASE("a few changes merge only the recent segments; much staleness merges a
     rows = segment_rows();
     CHECK(rows.size() <= 8);
     CHECK(rows.front().first != 1);
+    check_postings_exact(t);
+}
+
+TEST_CASE("each segment's postings are one run of keys, and an update's run comes after all others (schema 5)" *
+          doctest::test_suite("parallel")) {
+    TempTree t;
+    std::mt19937 rng(5);
+    for (int i = 0; i < 30; ++i) t.write("f" + std::to_string(i) + ".c", random_text(rng));
+    index_tree(t);
+    for (int run = 0; run < 3; ++run) {
+        t.write("f" + std::to_string(run) + ".c", random_text(rng) + std::to_string(run));
+        index_tree(t);
+    }
+    auto reader = IndexReader::open(t.path(".idx/index.db"));
+    REQUIRE(reader.ok());
+    auto st = reader->db().prepare("SELECT key FROM postings ORDER BY key");
+    REQUIRE(st.ok());
+    std::vector<int64_t> segs;  // the segment of each row, in key order
+    while (*st->step()) {
+        const int64_t key = st->int64(0);
+        CHECK(posting_key(posting_gram(key), key >> kGramBits) == key);
+        segs.push_back(key >> kGramBits);
+    }
+    REQUIRE(!segs.empty());
+    // Runs: the segment never goes back to an earlier one.
+    CHECK(std::is_sorted(segs.begin(), segs.end()));
+    auto ids = reader->db().prepare("SELECT id FROM segments ORDER BY id");
+    REQUIRE(ids.ok());
+    std::vector<int64_t> listed;
+    while (*ids->step()) listed.push_back(ids->int64(0));
+    segs.erase(std::unique(segs.begin(), segs.end()), segs.end());
+    CHECK(segs == listed);
     check_postings_exact(t);
 }
 

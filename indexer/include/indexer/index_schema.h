@@ -21,7 +21,7 @@
 
 namespace idx::indexer {
 
-constexpr int kSchemaVersion = 4;
+constexpr int kSchemaVersion = 5;
 
 // Opens (creating when absent) an index for writing, in WAL mode. Refuses a
 // file that is not an idx index (never overwritten, even with `rebuild`), and
