@@ -56,7 +56,10 @@ constexpr size_t kMaxFrameBytes = size_t{128} << 20;
 // blob's header says how many tags each part holds (`expected`).
 bool decode_part(std::string_view frame, std::vector<Tag>& out, const std::string_view* only,
                  std::optional<uint64_t> expected) {
-    auto unpacked = zstd_decompress(frame, kMaxFrameBytes);
+    // Lookups by name come back to the same files' frames (see
+    // zstd_blob.h); whole-blob decodes (outline, the dictionary's rebuild)
+    // read each once and keep nothing.
+    auto unpacked = zstd_decompress(frame, kMaxFrameBytes, only ? FrameCache::kKeep : FrameCache::kSkip);
     if (!unpacked) return false;
     std::string_view in = *unpacked;
     uint64_t count = 0;

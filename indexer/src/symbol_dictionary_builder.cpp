@@ -28,9 +28,10 @@ struct KeyedName {
 };
 
 // Every definition name of the tags table, sorted by key, each once. The
-// blobs are read in batches on this thread (the connection is not shared)
-// and decoded on all cores; a corrupt blob adds no names (status reports
-// nothing lost).
+// blobs are read in batches by the pipeline's serial first filter (one
+// thread at a time, in order: the connection is used by nothing else
+// meanwhile) and decoded on all cores; a corrupt blob adds no names (status
+// reports nothing lost).
 Expected<std::vector<KeyedName>> all_definition_names(Db& db) {
     auto st = db.prepare("SELECT data FROM tags");
     if (!st) return st.error();

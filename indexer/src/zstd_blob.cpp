@@ -47,18 +47,20 @@ private:
 
 }  // namespace
 
-std::optional<std::string> zstd_decompress(std::string_view blob, size_t max_size) {
+std::optional<std::string> zstd_decompress(std::string_view blob, size_t max_size, FrameCache cache) {
     thread_local RecentFrames recent;
     const unsigned long long size = ZSTD_getFrameContentSize(blob.data(), blob.size());
     if (size == ZSTD_CONTENTSIZE_ERROR || size == ZSTD_CONTENTSIZE_UNKNOWN || size > max_size) return std::nullopt;
-    if (const std::string* raw = recent.find(blob)) return *raw;
+    if (cache == FrameCache::kKeep) {
+        if (const std::string* raw = recent.find(blob)) return *raw;
+    }
     // One context per thread: creating one costs more than decompressing a
     // small blob (a quarter of an `idx sym` before).
     thread_local std::unique_ptr<ZSTD_DCtx, size_t (*)(ZSTD_DCtx*)> ctx(ZSTD_createDCtx(), &ZSTD_freeDCtx);
     std::string raw(size, '\0');
     const size_t n = ZSTD_decompressDCtx(ctx.get(), raw.data(), raw.size(), blob.data(), blob.size());
     if (ZSTD_isError(n) || n != size) return std::nullopt;
-    recent.add(blob, raw);
+    if (cache == FrameCache::kKeep) recent.add(blob, raw);
     return raw;
 }
 

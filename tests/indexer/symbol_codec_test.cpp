@@ -96,13 +96,13 @@ TEST_CASE("zstd frames read again come back from the recent-frames cache unchang
     }
     for (int round = 0; round < 400; ++round) {
         const size_t i = rng() % (round < 200 ? 8 : frames.size());
-        auto back = idx::indexer::zstd_decompress(frames[i]);
+        auto back = idx::indexer::zstd_decompress(frames[i], size_t{1} << 20, idx::indexer::FrameCache::kKeep);
         REQUIRE(back.has_value());
         CHECK(*back == raws[i]);
     }
     // A damaged copy of a cached frame is read afresh, and rejected.
     std::string damaged = frames[0];
     damaged[damaged.size() / 2] ^= 0x5a;
-    auto bad = idx::indexer::zstd_decompress(damaged);
+    auto bad = idx::indexer::zstd_decompress(damaged, size_t{1} << 20, idx::indexer::FrameCache::kKeep);
     CHECK((!bad.has_value() || *bad != raws[0]));
 }

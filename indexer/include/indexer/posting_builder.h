@@ -33,7 +33,9 @@ static_assert(kGramSpace <= (Trigram{1} << kGramBits));
 constexpr int kSegmentBits = 20;
 constexpr int64_t kMaxSegmentId = (int64_t{1} << kSegmentBits) - 1;
 constexpr int64_t posting_key(Trigram t, int64_t segment) {
-    return (segment << kGramBits) | static_cast<int64_t>(t);
+    // +, not |: a bound one past the last gram (t == 2^kGramBits) must
+    // carry into the next segment, as range ends do.
+    return (segment << kGramBits) + static_cast<int64_t>(t);
 }
 constexpr Trigram posting_gram(int64_t key) { return static_cast<Trigram>(key & ((int64_t{1} << kGramBits) - 1)); }
 
