@@ -298,10 +298,14 @@ Expected<IndexStats> build_index(const IndexOptions& o, IndexObserver* observer)
     std::vector<Work> todo;
     std::vector<std::pair<int64_t, const FileEntry*>> git_same;
     IndexProgress progress;
+    size_t seen = 0;  // distinct old files the walk found
     for (const FileEntry& e : files) {
         auto it = old.find(e.path);
         OldFile* prev = it == old.end() ? nullptr : &it->second;
-        if (prev) prev->seen = true;
+        if (prev && !prev->seen) {
+            prev->seen = true;
+            ++seen;
+        }
         const bool usable = prev && prev->skip != "unreadable" && prev->skip != "vanished";
         const bool racy = prev && prev->mtime_ns >= prev_scan_started - kRacyNs;
         if (usable && !racy && prev->size == static_cast<int64_t>(e.size) && prev->mtime_ns == e.mtime_ns &&
@@ -343,8 +347,10 @@ Expected<IndexStats> build_index(const IndexOptions& o, IndexObserver* observer)
         if (auto r = writer.touch(id, *entry); !r) return fail(r.error());
     }
 
-    // 3. Deleted files: in the index, not in the tree.
+    // 3. Deleted files: in the index, not in the tree. When the walk found
+    // them all, the map (78k scattered nodes on Linux) is not walked again.
     for (auto& [path, f] : old) {
+        if (seen == old.size()) break;
         if (f.seen) continue;
         ++stats.deleted;
         if (auto r = writer.remove(f.id); !r) return fail(r.error());
