@@ -105,4 +105,31 @@ Expected<int64_t> Db::scalar(std::string_view sql) {
     return *row ? st->int64(0) : 0;
 }
 
+Expected<bool> RowBlob::read(int64_t rowid, std::string& out) {
+    int rc = SQLITE_OK;
+    if (blob_) {
+        rc = sqlite3_blob_reopen(blob_.get(), rowid);
+    } else {
+        sqlite3_blob* raw = nullptr;
+        rc = sqlite3_blob_open(db_->get(), "main", table_, column_, rowid, 0, &raw);
+        blob_ = UniqueHandle<sqlite3_blob, &close_blob>(raw);
+    }
+    if (rc == SQLITE_ERROR) {
+        // No such row, or no blob in it: the handle is spent either way.
+        blob_ = UniqueHandle<sqlite3_blob, &close_blob>();
+        return false;
+    }
+    if (rc != SQLITE_OK) {
+        blob_ = UniqueHandle<sqlite3_blob, &close_blob>();
+        return db_->error(rc, std::string("read ") + table_ + "." + column_);
+    }
+    out.resize(static_cast<size_t>(sqlite3_blob_bytes(blob_.get())));
+    rc = sqlite3_blob_read(blob_.get(), out.data(), static_cast<int>(out.size()), 0);
+    if (rc != SQLITE_OK) {
+        blob_ = UniqueHandle<sqlite3_blob, &close_blob>();
+        return db_->error(rc, std::string("read ") + table_ + "." + column_);
+    }
+    return true;
+}
+
 }  // namespace idx::indexer

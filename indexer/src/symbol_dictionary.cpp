@@ -175,19 +175,17 @@ Expected<void> score_fuzzy(Db& db, std::string_view q, NameScorer& scorer, Symbo
         roaring_bitmap_add_range(candidates.get(), 0, st.groups);
     }
     st.candidate_groups = roaring_bitmap_get_cardinality(candidates.get());
-    auto get_block = db.prepare("SELECT names FROM sym_blocks WHERE id = ?1");
-    if (!get_block) return get_block.error();
-    std::string name;
+    RowBlob get_block(db, "sym_blocks", "names");  // rowid = id
+    std::string name, block_bytes;
     roaring_uint32_iterator_t it;
     roaring_init_iterator(candidates.get(), &it);
     while (it.has_value) {
         const uint32_t block_id = it.current_value / kGroupsPerBlock;
-        get_block->bind(1, static_cast<int64_t>(block_id));
-        auto row = get_block->step();
+        auto row = get_block.read(static_cast<int64_t>(block_id), block_bytes);
         if (!row) return row.error();
         BlockReader block;
         const bool present = *row;
-        if (present && !block.open(get_block->blob(0))) return corrupt_dictionary();
+        if (present && !block.open(block_bytes)) return corrupt_dictionary();
         // Every candidate group of this block, while its row is current.
         for (; it.has_value && it.current_value / kGroupsPerBlock == block_id; roaring_advance_uint32_iterator(&it)) {
             const size_t g = it.current_value % kGroupsPerBlock;
@@ -197,7 +195,6 @@ Expected<void> score_fuzzy(Db& db, std::string_view q, NameScorer& scorer, Symbo
             });
             if (!ok) return corrupt_dictionary();
         }
-        get_block->reset();
     }
     return {};
 }

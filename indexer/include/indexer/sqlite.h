@@ -83,6 +83,27 @@ private:
     std::string path_;
 };
 
+inline void close_blob(sqlite3_blob* b) { sqlite3_blob_close(b); }
+
+// Reads one column's blob, row by rowid, through SQLite's incremental blob
+// handle: moving it to another row re-runs only the seek, where a prepared
+// SELECT is reset, re-bound and re-run for each row (half of the SQLite
+// time of an `idx sym` that reads thousands of dictionary blocks).
+// Read-only; use within one read transaction.
+class RowBlob {
+public:
+    RowBlob(Db& db, const char* table, const char* column) : db_(&db), table_(table), column_(column) {}
+    // The blob of row `rowid` into `out`: false when the row does not exist
+    // or holds no blob or text there; other failures are errors.
+    Expected<bool> read(int64_t rowid, std::string& out);
+
+private:
+    Db* db_;
+    const char* table_;
+    const char* column_;
+    UniqueHandle<sqlite3_blob, &close_blob> blob_;  // null until opened, or after a missing row
+};
+
 // A read transaction for the scope: one snapshot for all the statements in
 // it, and one lock instead of one per statement (an `idx sym` runs
 // thousands). Ends with COMMIT; a failed BEGIN leaves autocommit in force.
