@@ -32,7 +32,7 @@ struct CaptureHit {
 };
 
 struct StructuralStats {
-    uint64_t files = 0, matches = 0, parse_failures = 0;
+    uint64_t files = 0, parsed = 0, matches = 0, parse_failures = 0;
     bool cancelled = false;  // stopped by the cancel flag before the last file
 };
 
@@ -43,17 +43,23 @@ public:
 
     // The trigram plan that every file with a match satisfies.
     TrigramQuery plan() const;
+    // The same rule on a file's bytes: false when `text` lacks a literal
+    // that every match of each pattern needs (a required capture's #eq? or
+    // #any-of? values), so no match is possible. A node's text is part of
+    // the file's, so this never rules out a file with a match.
+    bool may_match(std::string_view text) const;
 
     // Runs over `files` (path for output, full path to read) in parallel;
     // hits reach `sink` per file, in path order of `files`, each file's hits
     // in source order. Unreadable files are skipped (they were counted by
-    // the caller's walk). Stops early when `sink` returns false.
+    // the caller's walk). Stops early when `sink` returns false. With
+    // `check_literals`, a file that fails may_match() is not parsed.
     struct File {
         std::string path, full_path;
     };
     Expected<StructuralStats> run(const std::vector<File>& files,
                                   const std::function<bool(const std::vector<CaptureHit>&)>& sink,
-                                  const std::atomic<bool>* cancel = nullptr) const;
+                                  const std::atomic<bool>* cancel = nullptr, bool check_literals = false) const;
 
     indexer::Lang lang() const { return lang_; }
 
