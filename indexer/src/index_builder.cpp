@@ -349,11 +349,12 @@ Expected<IndexStats> build_index(const IndexOptions& o, IndexObserver* observer)
 
     // 3. Deleted files: in the index, not in the tree. When the walk found
     // them all, the map (78k scattered nodes on Linux) is not walked again.
-    for (auto& [path, f] : old) {
-        if (seen == old.size()) break;
-        if (f.seen) continue;
-        ++stats.deleted;
-        if (auto r = writer.remove(f.id); !r) return fail(r.error());
+    if (seen < old.size()) {
+        for (auto& [path, f] : old) {
+            if (f.seen) continue;
+            ++stats.deleted;
+            if (auto r = writer.remove(f.id); !r) return fail(r.error());
+        }
     }
 
     // 4. The pipeline: read and extract in parallel, write in order.

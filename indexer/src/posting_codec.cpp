@@ -95,18 +95,18 @@ void encode_skips(const std::vector<uint32_t>& ids, std::string& out) {
     std::string table, gaps;
     const size_t blocks = (ids.size() + kSkipBlock - 1) / kSkipBlock;
     put_gap(table, static_cast<uint32_t>(blocks));
-    std::vector<std::string> bodies(blocks);
     uint32_t prev_first = 0;
     for (size_t b = 0; b < blocks; ++b) {
         const size_t begin = b * kSkipBlock, end = std::min(ids.size(), begin + kSkipBlock);
-        for (size_t i = begin + 1; i < end; ++i) put_gap(bodies[b], ids[i] - ids[i - 1]);
+        const size_t before = gaps.size();
+        for (size_t i = begin + 1; i < end; ++i) put_gap(gaps, ids[i] - ids[i - 1]);
         put_gap(table, ids[begin] - prev_first);
-        put_gap(table, static_cast<uint32_t>(bodies[b].size()));
+        put_gap(table, static_cast<uint32_t>(gaps.size() - before));
         prev_first = ids[begin];
     }
     out.assign(1, kSkipList);
     out += table;
-    for (const std::string& body : bodies) out += body;
+    out += gaps;
 }
 
 }  // namespace

@@ -116,17 +116,17 @@ Expected<bool> RowBlob::read(int64_t rowid, std::string& out) {
     }
     if (rc == SQLITE_ERROR) {
         // No such row, or no blob in it: the handle is spent either way.
-        blob_ = UniqueHandle<sqlite3_blob, &close_blob>();
+        blob_.reset();
         return false;
     }
     if (rc != SQLITE_OK) {
-        blob_ = UniqueHandle<sqlite3_blob, &close_blob>();
+        blob_.reset();
         return db_->error(rc, std::string("read ") + table_ + "." + column_);
     }
     out.resize(static_cast<size_t>(sqlite3_blob_bytes(blob_.get())));
     rc = sqlite3_blob_read(blob_.get(), out.data(), static_cast<int>(out.size()), 0);
     if (rc != SQLITE_OK) {
-        blob_ = UniqueHandle<sqlite3_blob, &close_blob>();
+        blob_.reset();
         return db_->error(rc, std::string("read ") + table_ + "." + column_);
     }
     return true;

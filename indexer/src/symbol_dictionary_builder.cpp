@@ -27,6 +27,17 @@ struct KeyedName {
     bool operator==(const KeyedName& o) const { return name == o.name; }  // one name, one key
 };
 
+// Calls f(name) for each definition in a tag blob, names moved out; a
+// corrupt blob adds no names (status reports nothing lost).
+template <class F>
+void each_definition_name(std::string_view blob, F&& f) {
+    auto tags = decode_tags(blob);
+    if (!tags) return;
+    for (Tag& t : *tags) {
+        if (t.is_definition) f(std::move(t.name));
+    }
+}
+
 // Every definition name of the tags table, sorted by key, each once. The
 // blobs are read in batches by the pipeline's serial first filter (one
 // thread at a time, in order: the connection is used by nothing else
@@ -67,12 +78,10 @@ Expected<std::vector<KeyedName>> all_definition_names(Db& db) {
             tbb::make_filter<Batch*, Batch*>(tbb::filter_mode::parallel,
                                              [](Batch* b) {
                                                  for (const std::string& blob : b->blobs) {
-                                                     auto tags = decode_tags(blob);
-                                                     if (!tags) continue;
-                                                     for (Tag& t : *tags) {
-                                                         if (!t.is_definition) continue;
-                                                         b->names.push_back({fold_query(t.name), std::move(t.name)});
-                                                     }
+                                                     each_definition_name(blob, [&](std::string&& n) {
+                                                         std::string key = fold_query(n);
+                                                         b->names.push_back({std::move(key), std::move(n)});
+                                                     });
                                                  }
                                                  b->blobs.clear();
                                                  return b;
@@ -184,24 +193,15 @@ Expected<void> rebuild_symbol_dictionary(Db& db) {
 }
 
 Expected<void> add_to_symbol_delta(Db& db, const std::vector<int64_t>& files) {
-    auto st = db.prepare("SELECT data FROM tags WHERE file = ?1");
     auto put = db.prepare("INSERT OR IGNORE INTO sym_delta(name) VALUES (?1)");
-    if (!st) return st.error();
     if (!put) return put.error();
+    RowBlob tags(db, "tags", "data");  // rowid = file
+    std::string blob;
     std::unordered_set<std::string> names;
     for (int64_t id : files) {
-        st->bind(1, id);
-        while (true) {
-            auto row = st->step();
-            if (!row) return row.error();
-            if (!*row) break;
-            auto tags = decode_tags(st->blob(0));
-            if (!tags) continue;  // as above
-            for (Tag& t : *tags) {
-                if (t.is_definition) names.insert(std::move(t.name));
-            }
-        }
-        st->reset();
+        auto found = tags.read(id, blob);
+        if (!found) return found.error();
+        if (*found) each_definition_name(blob, [&](std::string&& n) { names.insert(std::move(n)); });
     }
     for (const std::string& n : names) {
         put->bind(1, n);

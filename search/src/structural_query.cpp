@@ -41,24 +41,35 @@ Expected<StructuralQuery> StructuralQuery::compile(const std::string& source, in
     StructuralQuery s;
     s.lang_ = lang;
     s.query_ = std::move(*q);
+    // Per pattern, the literals its matches need: a capture that must be
+    // present (quantifier one or one-or-more) and is compared by #eq? with
+    // a string, or by #any-of? with strings none of which is empty.
+    const TSQuery* tq = s.query_->query();
+    for (uint32_t p = 0; p < ts_query_pattern_count(tq); ++p) {
+        auto& sets = s.required_.emplace_back();
+        for (const auto& pred : s.query_->pattern(p).predicates) {
+            const TSQuantifier quant = ts_query_capture_quantifier_for_id(tq, p, pred.capture);
+            if (pred.negated || (quant != TSQuantifierOne && quant != TSQuantifierOneOrMore)) continue;
+            if (pred.op == indexer::TagsQuery::TextPredicate::kEq && pred.other_capture < 0 && !pred.value.empty()) {
+                sets.push_back({pred.value});
+            } else if (pred.op == indexer::TagsQuery::TextPredicate::kAnyOf && !pred.values.empty() &&
+                       std::none_of(pred.values.begin(), pred.values.end(),
+                                    [](const std::string& v) { return v.empty(); })) {
+                sets.push_back(pred.values);
+            }
+        }
+    }
     return s;
 }
 
 TrigramQuery StructuralQuery::plan() const {
-    const TSQuery* q = query_->query();
     TrigramQuery any = TrigramQuery::none();
-    for (uint32_t p = 0; p < ts_query_pattern_count(q); ++p) {
+    for (const auto& sets : required_) {
         TrigramQuery need = TrigramQuery::all();
-        for (const auto& pred : query_->pattern(p).predicates) {
-            const TSQuantifier quant = ts_query_capture_quantifier_for_id(q, p, pred.capture);
-            if (pred.negated || (quant != TSQuantifierOne && quant != TSQuantifierOneOrMore)) continue;
-            if (pred.op == indexer::TagsQuery::TextPredicate::kEq && pred.other_capture < 0 && !pred.value.empty()) {
-                need = need.and_(literal_plan(pred.value));
-            } else if (pred.op == indexer::TagsQuery::TextPredicate::kAnyOf && !pred.values.empty()) {
-                TrigramQuery one = TrigramQuery::none();
-                for (const auto& v : pred.values) one = one.or_(v.empty() ? TrigramQuery::all() : literal_plan(v));
-                need = need.and_(one);
-            }
+        for (const auto& one_of : sets) {
+            TrigramQuery one = TrigramQuery::none();
+            for (const auto& v : one_of) one = one.or_(literal_plan(v));
+            need = need.and_(one);
         }
         any = any.or_(need);
     }
@@ -66,24 +77,11 @@ TrigramQuery StructuralQuery::plan() const {
 }
 
 bool StructuralQuery::may_match(std::string_view text) const {
-    const TSQuery* q = query_->query();
-    for (uint32_t p = 0; p < ts_query_pattern_count(q); ++p) {
-        bool holds = true;
-        for (const auto& pred : query_->pattern(p).predicates) {
-            if (!holds) break;
-            const TSQuantifier quant = ts_query_capture_quantifier_for_id(q, p, pred.capture);
-            if (pred.negated || (quant != TSQuantifierOne && quant != TSQuantifierOneOrMore)) continue;
-            if (pred.op == indexer::TagsQuery::TextPredicate::kEq && pred.other_capture < 0 && !pred.value.empty()) {
-                holds = find_substring(text, pred.value) != std::string_view::npos;
-            } else if (pred.op == indexer::TagsQuery::TextPredicate::kAnyOf && !pred.values.empty()) {
-                holds = std::any_of(pred.values.begin(), pred.values.end(), [&](const std::string& v) {
-                    return v.empty() || find_substring(text, v) != std::string_view::npos;
-                });
-            }
-        }
-        if (holds) return true;
-    }
-    return false;
+    auto present = [&](const std::string& v) { return find_substring(text, v) != std::string_view::npos; };
+    return std::any_of(required_.begin(), required_.end(), [&](const auto& sets) {
+        return std::all_of(sets.begin(), sets.end(),
+                           [&](const auto& one_of) { return std::any_of(one_of.begin(), one_of.end(), present); });
+    });
 }
 
 Expected<StructuralStats> StructuralQuery::run(const std::vector<File>& files,

@@ -66,6 +66,9 @@ public:
 private:
     indexer::Lang lang_ = indexer::Lang::kUnknown;
     std::shared_ptr<const indexer::TagsQuery> query_;
+    // Per pattern, sets of literals of which each match holds one per set
+    // (compile()); plan() and may_match() read them.
+    std::vector<std::vector<std::vector<std::string>>> required_;
 };
 
 // Walks `walk` (as `idx files` would), keeps the files of the query's
