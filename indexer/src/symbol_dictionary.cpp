@@ -19,7 +19,9 @@ Error corrupt_dictionary() {
 // groups. A group is up to kGroupNames names, front coded from its first:
 // per name, varint bytes shared with the previous name, varint suffix
 // length, suffix. Decoding a group is a copy (zstd spent more time building
-// its tables than decoding such small pieces).
+// its tables than decoding such small pieces). symbol_dictionary_builder.cpp
+// writes it.
+
 // Decodes the next name into `name` (holding the previous one).
 bool next_front_coded(std::string_view& in, std::string& name) {
     uint64_t shared = 0, len = 0;
@@ -31,7 +33,7 @@ bool next_front_coded(std::string_view& in, std::string& name) {
 }
 
 // One block's groups, decoded on demand from the blob (valid while the
-// statement row that holds it is).
+// bytes it was opened on are).
 class BlockReader {
 public:
     bool open(std::string_view blob) {
