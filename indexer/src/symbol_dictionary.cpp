@@ -22,9 +22,10 @@ Error corrupt_dictionary() {
 // its tables than decoding such small pieces). symbol_dictionary_builder.cpp
 // writes it.
 
-// Decodes the next name into `name` (holding the previous one).
-bool next_front_coded(std::string_view& in, std::string& name) {
-    uint64_t shared = 0, len = 0;
+// Decodes the next name into `name` (holding the previous one); `shared`:
+// how many of its first bytes are the previous name's.
+bool next_front_coded(std::string_view& in, std::string& name, uint64_t& shared) {
+    uint64_t len = 0;
     if (!get_varint(in, shared) || !get_varint(in, len) || shared > name.size() || len > in.size()) return false;
     name.resize(shared);
     name.append(in.substr(0, len));
@@ -45,16 +46,19 @@ public:
         return true;
     }
     size_t groups() const { return groups_; }
-    // Calls f(name) for each name of group g; false if the blob is corrupt.
+    // Calls f(name, shared) for each name of group g, `shared` bytes of it
+    // being the previous name's (0 for the first); false if the blob is
+    // corrupt.
     template <class F>
     bool each_name(size_t g, std::string& name, F&& f) const {
         const size_t begin = offset(g), end = g + 1 < groups_ ? offset(g + 1) : data_.size();
         if (begin > end || end > data_.size()) return false;
         std::string_view in = data_.substr(begin, end - begin);
         name.clear();
+        uint64_t shared = 0;
         while (!in.empty()) {
-            if (!next_front_coded(in, name)) return false;
-            f(std::string_view(name));
+            if (!next_front_coded(in, name, shared)) return false;
+            f(std::string_view(name), static_cast<size_t>(shared));
         }
         return true;
     }
@@ -92,12 +96,23 @@ public:
         if (auto s = fuzzy_score(q_, name)) out_.push_back({std::string(name), *s, prefix});
         if (out_.size() > 4 * limit_ + 1024) keep_best(out_, limit_);
     }
+    // Tier 2: scores a name the query does not begin (those were tier 1's),
+    // fed in the dictionary's order with its front coding's `shared`. Most
+    // names fail the subsequence scan, which reads only their new bytes.
+    void score_unless_begins(std::string_view name, size_t shared) {
+        if (!scan_.may_match(name, shared)) {
+            ++st_.names_scored;
+            return;
+        }
+        if (!begins(name)) score(name, false);
+    }
 
 private:
     std::string_view q_;
     size_t limit_;
     SymbolMatchStats& st_;
     std::vector<ScoredName>& out_;
+    SubsequenceScan scan_{q_};
 };
 
 // Tier 1: the names the query begins (after folding), one contiguous run
@@ -122,7 +137,7 @@ Expected<void> score_prefixed(Db& db, std::string_view q, NameScorer& scorer) {
         BlockReader block;
         if (!block.open(blocks->blob(0))) return corrupt_dictionary();
         for (size_t g = 0; g < block.groups() && !past; ++g) {
-            const bool ok = block.each_name(g, name, [&](std::string_view n) {
+            const bool ok = block.each_name(g, name, [&](std::string_view n, size_t) {
                 const int order = compare_folded_prefix(n, q);
                 if (order == 0) scorer.score(n, true);
                 else if (order > 0) past = true;
@@ -192,8 +207,8 @@ Expected<void> score_fuzzy(Db& db, std::string_view q, NameScorer& scorer, Symbo
         for (; it.has_value && it.current_value / kGroupsPerBlock == block_id; roaring_advance_uint32_iterator(&it)) {
             const size_t g = it.current_value % kGroupsPerBlock;
             if (!present || g >= block.groups()) continue;
-            const bool ok = block.each_name(g, name, [&](std::string_view n) {
-                if (!scorer.begins(n)) scorer.score(n, false);
+            const bool ok = block.each_name(g, name, [&](std::string_view n, size_t shared) {
+                scorer.score_unless_begins(n, shared);
             });
             if (!ok) return corrupt_dictionary();
         }
@@ -230,9 +245,7 @@ Expected<std::vector<ScoredName>> match_symbol_names(Db& db, std::string_view q,
     // fill the answer do the other fuzzy matches count.
     if (out.size() >= (enough_prefixed == 0 ? limit : enough_prefixed)) return out;
     if (auto r = score_fuzzy(db, q, scorer, st); !r) return r.error();
-    for (const auto& n : delta) {
-        if (!scorer.begins(n)) scorer.score(n, false);
-    }
+    for (const auto& n : delta) scorer.score_unless_begins(n, 0);
     keep_best(out, limit);
     return out;
 }

@@ -157,6 +157,23 @@ std::optional<int> fuzzy_score(std::string_view q, std::string_view name) {
     return score;
 }
 
+bool SubsequenceScan::may_match(std::string_view name, size_t shared) {
+    if (shared > scanned_) return true;  // the previous name had matched q within these bytes
+    if (matched_.size() <= name.size()) matched_.resize(name.size() + 1);
+    const auto* q = reinterpret_cast<const unsigned char*>(q_.data());
+    const auto* s = reinterpret_cast<const unsigned char*>(name.data());
+    const size_t m = q_.size(), n = name.size();
+    uint32_t* matched = matched_.data();
+    uint32_t k = matched[shared];
+    size_t j = shared;
+    while (j < n && k < m) {
+        k += (s[j] | 0x20) == q[k];
+        matched[++j] = k;
+    }
+    scanned_ = j;
+    return k == m;
+}
+
 void name_pairs(const FoldedName& f, std::vector<uint16_t>& out) {
     const std::string& n = f.chars;
     std::vector<std::array<int, kHeadJumps>> heads(n.size());

@@ -44,6 +44,30 @@ int compare_folded_prefix(std::string_view name, std::string_view q);
 // nothing when it does not match. Exact and prefix matches score highest.
 std::optional<int> fuzzy_score(std::string_view folded_query, std::string_view name);
 
+// The dictionary scan's first test, before fuzzy_score(): whether the
+// folded query may be a subsequence of a name, for names fed in the order a
+// group front codes them. The greedy state over the bytes a name shares with
+// the previous one is kept, so only its new suffix is read. Bytes are
+// compared as `byte | 0x20`, which maps every letter to its lowercase and
+// keeps digits; it also maps bytes 0x10-0x19 to digits, which can only let a
+// name through, never turn one away (more places to match a greedy scan
+// only moves it earlier). So no name fuzzy_score() accepts is rejected.
+class SubsequenceScan {
+public:
+    explicit SubsequenceScan(std::string_view folded_query) : q_(folded_query) {}
+    // `name` with its first `shared` bytes equal to the previous name's
+    // (0 for a name that follows none).
+    bool may_match(std::string_view name, size_t shared);
+
+private:
+    std::string_view q_;
+    // matched_[j]: query characters matched by the greedy scan of the
+    // previous name's first j bytes, for j <= scanned_; past that the scan
+    // had matched them all (it stops there). Grown, never shrunk.
+    std::vector<uint32_t> matched_ = std::vector<uint32_t>(64, 0);
+    size_t scanned_ = 0;
+};
+
 // Appends the pair ids (0..kPairCount) a name holds; may repeat ids.
 void name_pairs(const FoldedName& name, std::vector<uint16_t>& out);
 // The pair ids of a folded query's consecutive characters.
