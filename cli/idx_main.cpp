@@ -18,6 +18,7 @@
 #include <CLI/CLI.hpp>
 
 #include "chosen_subcommand.h"
+#include "indexer/sqlite.h"
 #include "parse_args.h"
 #include "symbol_command.h"
 
@@ -29,6 +30,8 @@ namespace {
 
 int run_lookup(int argc, char** argv, const std::string& chosen) {
     using idx::cli::SymbolCommand;
+    // A lookup is one thread from start to end.
+    (void)idx::indexer::use_sqlite_from_one_thread();
     CLI::App app("idx: a codebase indexer and search engine for people and LLM agents", "idx");
     app.require_subcommand(1, 1);
     const SymbolCommand::Mode mode = chosen == "def"    ? SymbolCommand::Mode::kDef

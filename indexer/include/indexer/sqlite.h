@@ -17,6 +17,15 @@
 namespace idx::indexer {
 
 inline void close_db(sqlite3* db) { sqlite3_close_v2(db); }
+
+// For a process that calls SQLite from one thread only (the lookup
+// executable): no mutexes, and no memory statistics, whose upkeep takes a
+// global mutex on every allocation. Must come before any other SQLite call;
+// false when it came too late (SQLite then keeps its defaults).
+inline bool use_sqlite_from_one_thread() {
+    return sqlite3_config(SQLITE_CONFIG_SINGLETHREAD) == SQLITE_OK &&
+           sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0) == SQLITE_OK;
+}
 inline void finalize_stmt(sqlite3_stmt* s) { sqlite3_finalize(s); }
 
 class Stmt {
