@@ -45,9 +45,13 @@ for name in rxrpc_kernel_recv_data mutex_lock_nested; do
         "$idx refs $name" "global -rx $name" > "$work/hyperfine.log" 2>&1
     echo "| \`idx refs $name\` / \`global -rx\` | $(median_ms "$json" 1) | $(median_ms "$json" 2) | - |"
 done
+# Abbreviations: mtxlck finds mutex_lock; mlnested and krrd are the hard
+# cases (common letters: thousands of candidate groups to read and score).
 hyperfine -N -i --warmup 3 --runs "$runs" --export-json "$json" --output=pipe \
-    "$idx sym mtxlck" > "$work/hyperfine.log" 2>&1
+    "$idx sym mtxlck" "$idx sym mlnested" "$idx sym krrd" > "$work/hyperfine.log" 2>&1
 echo "| \`idx sym mtxlck\` (finds mutex_lock) | $(median_ms "$json" 1) | - | - |"
+echo "| \`idx sym mlnested\` (finds mutex_lock_nested) | $(median_ms "$json" 2) | - | - |"
+echo "| \`idx sym krrd\` (finds kref_read) | $(median_ms "$json" 3) | - | - |"
 
 echo
 echo "Structure and agent (median ms):"
