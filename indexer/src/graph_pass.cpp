@@ -44,27 +44,23 @@ public:
         if (bulk) {
             auto paths = db.prepare("SELECT id, path FROM files WHERE symbols = 'done'");
             if (!paths) return paths.error();
-            while (true) {
-                auto row = paths->step();
-                if (!row) return row.error();
-                if (!*row) break;
-                self->paths_.emplace(paths->int64(0), std::string(paths->text(1)));
-            }
+            auto paths_read = paths->each([&](const Stmt& row) {
+                self->paths_.emplace(row.int64(0), std::string(row.text(1)));
+            });
+            if (!paths_read) return paths_read.error();
             auto st = db.prepare("SELECT bucket, data FROM def_names");
             if (!st) return st.error();
             std::vector<NamePair> pairs;
-            while (true) {
-                auto row = st->step();
-                if (!row) return row.error();
-                if (!*row) break;
+            auto st_read = st->each([&](const Stmt& row) {
                 pairs.clear();
-                const auto bucket = static_cast<uint32_t>(st->int64(0));
-                if (!decode_name_bucket(st->blob(1), pairs)) continue;  // a corrupt bucket adds no edges
+                const auto bucket = static_cast<uint32_t>(row.int64(0));
+                if (!decode_name_bucket(row.blob(1), pairs)) return;  // a corrupt bucket adds no edges
                 for (const NamePair& p : pairs) {
                     auto& v = self->all_[name_key(bucket, p.low)];
                     if (v.size() <= kMaxDefiners) v.push_back(p.file);
                 }
-            }
+            });
+            if (!st_read) return st_read.error();
             self->bulk_ = true;
         } else {
             // A few files: their definers' paths are read as needed, not
@@ -207,12 +203,10 @@ Expected<FileGraph> load_file_graph(Db& db) {
     FileGraph g;
     auto ids = db.prepare("SELECT id FROM files WHERE symbols = 'done' ORDER BY id");
     if (!ids) return ids.error();
-    while (true) {
-        auto row = ids->step();
-        if (!row) return row.error();
-        if (!*row) break;
-        g.ids.push_back(ids->int64(0));
-    }
+    auto ids_read = ids->each([&](const Stmt& row) {
+        g.ids.push_back(row.int64(0));
+    });
+    if (!ids_read) return ids_read.error();
     auto node = [&](int64_t id) -> int64_t {
         auto it = std::lower_bound(g.ids.begin(), g.ids.end(), id);
         return it != g.ids.end() && *it == id ? it - g.ids.begin() : -1;
@@ -220,17 +214,15 @@ Expected<FileGraph> load_file_graph(Db& db) {
     auto st = db.prepare("SELECT src, data FROM file_refs");
     if (!st) return st.error();
     std::vector<std::pair<int64_t, float>> edges;
-    while (true) {
-        auto row = st->step();
-        if (!row) return row.error();
-        if (!*row) break;
-        const int64_t src = node(st->int64(0));
-        if (src < 0 || !decode_file_refs(st->blob(1), edges)) continue;  // stale or corrupt: no edges
+    auto st_read = st->each([&](const Stmt& row) {
+        const int64_t src = node(row.int64(0));
+        if (src < 0 || !decode_file_refs(row.blob(1), edges)) return;  // stale or corrupt: no edges
         for (const auto& [dst_id, w] : edges) {
             const int64_t dst = node(dst_id);
             if (dst >= 0) g.edges.push_back({static_cast<uint32_t>(src), static_cast<uint32_t>(dst), w});
         }
-    }
+    });
+    if (!st_read) return st_read.error();
     return g;
 }
 
@@ -241,12 +233,10 @@ Expected<GraphPassStats> run_graph_pass(Db& db, const GraphPassOptions& o) {
         auto st = db.prepare("SELECT id, path, COALESCE(lang, '') FROM files f WHERE symbols = 'done' AND NOT EXISTS "
                              "(SELECT 1 FROM file_refs r WHERE r.src = f.id) ORDER BY id");
         if (!st) return st.error();
-        while (true) {
-            auto row = st->step();
-            if (!row) return row.error();
-            if (!*row) break;
-            todo.push_back({st->int64(0), std::string(st->text(1)), std::string(st->text(2))});
-        }
+        auto st_read = st->each([&](const Stmt& row) {
+            todo.push_back({row.int64(0), std::string(row.text(1)), std::string(row.text(2))});
+        });
+        if (!st_read) return st_read.error();
     }
     auto total = db.scalar("SELECT count(*) FROM files WHERE symbols = 'done'");
     if (!total) return total.error();

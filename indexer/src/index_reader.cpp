@@ -107,19 +107,17 @@ Expected<std::vector<IndexedFile>> IndexReader::files() {
     auto st = db_.prepare("SELECT id, path, size, mtime_ns, inode, skip FROM files ORDER BY id");
     if (!st) return std::move(st).error();
     std::vector<IndexedFile> out;
-    while (true) {
-        auto row = st->step();
-        if (!row) return std::move(row).error();
-        if (!*row) break;
+    auto st_read = st->each([&](const Stmt& row) {
         IndexedFile f;
-        f.id = st->int64(0);
-        f.path = std::string(st->text(1));
-        f.size = st->int64(2);
-        f.mtime_ns = st->int64(3);
-        f.inode = st->int64(4);
-        f.skip = std::string(st->text(5));
+        f.id = row.int64(0);
+        f.path = std::string(row.text(1));
+        f.size = row.int64(2);
+        f.mtime_ns = row.int64(3);
+        f.inode = row.int64(4);
+        f.skip = std::string(row.text(5));
         out.push_back(std::move(f));
-    }
+    });
+    if (!st_read) return st_read.error();
     return out;
 }
 
@@ -165,21 +163,16 @@ Expected<Bitmap> IndexReader::union_of_lists(Trigram t, const std::function<Bitm
     if (auto st = cached(postings_, kListsOfGram); !st) return std::move(st).error();
     Bitmap acc(roaring_bitmap_create());
     postings_.bind(1, static_cast<int64_t>(t));
-    while (true) {
-        auto row = postings_.step();
-        if (!row) {
-            postings_.reset();
-            return std::move(row).error();
-        }
-        if (!*row) break;
-        Bitmap b = read(postings_.blob(0));
+    auto lists_read = postings_.each([&](const Stmt& row) -> Expected<void> {
+        Bitmap b = read(row.blob(0));
         if (!b) {
-            postings_.reset();
             return Error{ErrorKind::kCorrupt, db_.path() + ": a posting list is corrupt; rebuild with `idx index --rebuild`"};
         }
         roaring_bitmap_or_inplace(acc.get(), b.get());
-    }
+        return {};
+    });
     postings_.reset();
+    if (!lists_read) return lists_read.error();
     return acc;
 }
 
@@ -187,12 +180,10 @@ Expected<Bitmap> IndexReader::live() {
     auto st = db_.prepare("SELECT id FROM files WHERE segment != 0");
     if (!st) return std::move(st).error();
     Bitmap b(roaring_bitmap_create());
-    while (true) {
-        auto row = st->step();
-        if (!row) return std::move(row).error();
-        if (!*row) break;
-        roaring_bitmap_add(b.get(), static_cast<uint32_t>(st->int64(0)));
-    }
+    auto st_read = st->each([&](const Stmt& row) {
+        roaring_bitmap_add(b.get(), static_cast<uint32_t>(row.int64(0)));
+    });
+    if (!st_read) return st_read.error();
     return b;
 }
 

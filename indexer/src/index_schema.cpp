@@ -202,12 +202,10 @@ Expected<void> reset_schema(Db& db) {
     {
         auto st = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'");
         if (!st) return st.error();
-        while (true) {
-            auto row = st->step();
-            if (!row) return row.error();
-            if (!*row) break;
-            tables.emplace_back(st->text(0));
-        }
+        auto st_read = st->each([&](const Stmt& row) {
+            tables.emplace_back(row.text(0));
+        });
+        if (!st_read) return st_read.error();
     }
     for (const auto& t : tables) {
         if (auto r = db.exec("DROP TABLE \"" + t + "\""); !r) return r;

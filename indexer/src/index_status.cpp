@@ -75,14 +75,12 @@ Expected<IndexStatus> read_status(const IndexLocation& where, const WalkOptions&
     std::unordered_map<std::string, Known> known;
     auto rows = db->prepare("SELECT path, skip, size, mtime_ns, inode FROM files");
     if (!rows) return rows.error();
-    while (true) {
-        auto r = rows->step();
-        if (!r) return r.error();
-        if (!*r) break;
-        std::string path(rows->text(0));
-        if (!rows->is_null(1)) s.skipped.push_back({path, std::string(rows->text(1))});
-        if (check_fresh) known.emplace(std::move(path), Known{rows->int64(2), rows->int64(3), rows->int64(4)});
-    }
+    auto rows_read = rows->each([&](const Stmt& row) {
+        std::string path(row.text(0));
+        if (!row.is_null(1)) s.skipped.push_back({path, std::string(row.text(1))});
+        if (check_fresh) known.emplace(std::move(path), Known{row.int64(2), row.int64(3), row.int64(4)});
+    });
+    if (!rows_read) return rows_read.error();
     std::sort(s.skipped.begin(), s.skipped.end(),
               [](const SkippedFile& a, const SkippedFile& b) { return path_less(a.path, b.path); });
 

@@ -28,12 +28,10 @@ Expected<bool> compact_segments(Db& db, CompactionPolicy policy) {
     {
         auto st = db.prepare("SELECT id, files FROM segments ORDER BY files DESC, id");
         if (!st) return st.error();
-        while (true) {
-            auto row = st->step();
-            if (!row) return row.error();
-            if (!*row) break;
-            segments.push_back({st->int64(0), st->int64(1)});
-        }
+        auto st_read = st->each([&](const Stmt& row) {
+            segments.push_back({row.int64(0), row.int64(1)});
+        });
+        if (!st_read) return st_read.error();
     }
     int64_t written = 0;
     for (const Segment& g : segments) written += g.files;
@@ -65,12 +63,10 @@ Expected<bool> compact_segments(Db& db, CompactionPolicy policy) {
     {
         auto st = db.prepare("SELECT id FROM files WHERE segment IN (" + in_list + ")");
         if (!st) return st.error();
-        while (true) {
-            auto row = st->step();
-            if (!row) return row.error();
-            if (!*row) break;
-            roaring_bitmap_add(live_ids.get(), static_cast<uint32_t>(st->int64(0)));
-        }
+        auto st_read = st->each([&](const Stmt& row) {
+            roaring_bitmap_add(live_ids.get(), static_cast<uint32_t>(row.int64(0)));
+        });
+        if (!st_read) return st_read.error();
     }
     const int64_t merged_files = static_cast<int64_t>(roaring_bitmap_get_cardinality(live_ids.get()));
     auto sel = db.prepare("SELECT key, docs FROM postings WHERE key >= ?1 AND key < ?2");
@@ -91,17 +87,15 @@ Expected<bool> compact_segments(Db& db, CompactionPolicy policy) {
         out.clear();
         for (int64_t s : merging) {
             sel->bind(1, posting_key(lo_gram, s)).bind(2, posting_key(hi_gram, s));
-            while (true) {
-                auto row = sel->step();
-                if (!row) return row.error();
-                if (!*row) break;
-                auto b = read_bitmap(sel->blob(1), db.path());
+            auto sel_read = sel->each([&](const Stmt& row) -> Expected<void> {
+                auto b = read_bitmap(row.blob(1), db.path());
                 if (!b) return b.error();
-                Bitmap& acc = out[posting_gram(sel->int64(0))];
+                Bitmap& acc = out[posting_gram(row.int64(0))];
                 if (!acc) acc = Bitmap(roaring_bitmap_create());
                 roaring_bitmap_or_inplace(acc.get(), b->get());
-            }
-            sel->reset();
+                return {};
+            });
+            if (!sel_read) return sel_read.error();
         }
         for (auto& [t, b] : out) {
             roaring_bitmap_and_inplace(b.get(), live_ids.get());

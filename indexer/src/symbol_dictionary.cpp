@@ -228,12 +228,10 @@ Expected<std::vector<ScoredName>> match_symbol_names(Db& db, std::string_view q,
     {
         auto st_delta = db.prepare("SELECT name FROM sym_delta");
         if (!st_delta) return st_delta.error();
-        while (true) {
-            auto row = st_delta->step();
-            if (!row) return row.error();
-            if (!*row) break;
-            delta.emplace_back(st_delta->text(0));
-        }
+        auto st_delta_read = st_delta->each([&](const Stmt& row) {
+            delta.emplace_back(row.text(0));
+        });
+        if (!st_delta_read) return st_delta_read.error();
         st.delta_names = delta.size();
     }
     if (auto r = score_prefixed(db, q, scorer); !r) return r.error();

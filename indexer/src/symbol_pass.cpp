@@ -74,13 +74,11 @@ Expected<SymbolPassStats> run_symbol_pass(Db& db, const SymbolPassOptions& o) {
         auto st = db.prepare("SELECT id, path, COALESCE(lang, ''), COALESCE(skip, ''), size FROM files "
                              "WHERE symbols IS NULL ORDER BY id");
         if (!st) return st.error();
-        while (true) {
-            auto row = st->step();
-            if (!row) return row.error();
-            if (!*row) break;
-            todo.push_back({st->int64(0), std::string(st->text(1)), std::string(st->text(2)),
-                            std::string(st->text(3)), st->int64(4)});
-        }
+        auto st_read = st->each([&](const Stmt& row) {
+            todo.push_back({row.int64(0), std::string(row.text(1)), std::string(row.text(2)),
+                            std::string(row.text(3)), row.int64(4)});
+        });
+        if (!st_read) return st_read.error();
     }
     SymbolPassStats stats;
     if (todo.empty()) return stats;

@@ -29,12 +29,10 @@ Expected<std::vector<RankedFile>> stored_ranks(indexer::IndexReader& reader, siz
     if (!st) return std::move(st).error();
     st->bind(1, static_cast<int64_t>(limit));
     std::vector<RankedFile> out;
-    while (true) {
-        auto row = st->step();
-        if (!row) return std::move(row).error();
-        if (!*row) break;
-        out.push_back({st->int64(0), st->real(1), std::string(st->text(2))});
-    }
+    auto st_read = st->each([&](const indexer::Stmt& row) {
+        out.push_back({row.int64(0), row.real(1), std::string(row.text(2))});
+    });
+    if (!st_read) return st_read.error();
     return out;
 }
 
@@ -52,13 +50,11 @@ Expected<std::vector<RankedFile>> focused_ranks(indexer::IndexReader& reader, co
         while (f.size() > 1 && f.back() == '/') f.pop_back();
         bool found = false;
         under->bind(1, f).bind(2, f + "/");
-        while (true) {
-            auto row = under->step();
-            if (!row) return std::move(row).error();
-            if (!*row) break;
-            mark(under->int64(0));
+        auto under_read = under->each([&](const indexer::Stmt& row) {
+            mark(row.int64(0));
             found = true;
-        }
+        });
+        if (!under_read) return under_read.error();
         under->reset();
         auto defs = reader.find_tags(f, true);
         if (!defs) return std::move(defs).error();

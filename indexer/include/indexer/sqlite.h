@@ -10,6 +10,8 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <type_traits>
+#include <utility>
 
 #include "common/expected.h"
 #include "common/unique_handle.h"
@@ -49,6 +51,12 @@ public:
 
     // One step: true while a row is available; an error ends iteration.
     Expected<bool> step();
+    // Steps through the rows, calling f(*this) for each; f returns void, or
+    // bool (false stops early), or Expected<void> (an error stops and is
+    // returned). The statement is reset afterwards, bindings kept, so the
+    // views text() and blob() gave f end there.
+    template <class F>
+    Expected<void> each(F&& f);
     // Runs to completion and resets, for INSERT/UPDATE/DELETE.
     Expected<void> run();
     void reset() { sqlite3_reset(s_.get()); sqlite3_clear_bindings(s_.get()); }
@@ -68,6 +76,32 @@ public:
 private:
     UniqueHandle<sqlite3_stmt, &finalize_stmt> s_;
 };
+
+template <class F>
+Expected<void> Stmt::each(F&& f) {
+    using Result = std::invoke_result_t<F&, const Stmt&>;
+    Expected<void> out;
+    while (true) {
+        auto row = step();
+        if (!row) {
+            out = std::move(row).error();
+            break;
+        }
+        if (!*row) break;
+        if constexpr (std::is_same_v<Result, bool>) {
+            if (!f(std::as_const(*this))) break;
+        } else if constexpr (std::is_same_v<Result, Expected<void>>) {
+            if (auto r = f(std::as_const(*this)); !r) {
+                out = std::move(r).error();
+                break;
+            }
+        } else {
+            f(std::as_const(*this));
+        }
+    }
+    sqlite3_reset(s_.get());
+    return out;
+}
 
 class Db {
 public:
