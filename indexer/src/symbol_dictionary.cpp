@@ -1,6 +1,7 @@
 #include "indexer/symbol_dictionary.h"
 
 #include <algorithm>
+#include <cstring>
 
 #include "indexer/bitmap.h"
 #include "indexer/symbol_codec.h"
@@ -27,8 +28,8 @@ Error corrupt_dictionary() {
 bool next_front_coded(std::string_view& in, std::string& name, uint64_t& shared) {
     uint64_t len = 0;
     if (!get_varint(in, shared) || !get_varint(in, len) || shared > name.size() || len > in.size()) return false;
-    name.resize(shared);
-    name.append(in.substr(0, len));
+    name.resize(shared + len);  // keeps the shared bytes
+    std::memcpy(name.data() + shared, in.data(), len);
     in.remove_prefix(len);
     return true;
 }

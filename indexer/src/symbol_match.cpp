@@ -3,6 +3,10 @@
 #include <algorithm>
 #include <array>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 namespace idx::indexer {
 namespace {
 
@@ -157,21 +161,38 @@ std::optional<int> fuzzy_score(std::string_view q, std::string_view name) {
     return score;
 }
 
-bool SubsequenceScan::may_match(std::string_view name, size_t shared) {
-    if (shared > scanned_) return true;  // the previous name had matched q within these bytes
-    if (matched_.size() <= name.size()) matched_.resize(name.size() + 1);
-    const auto* q = reinterpret_cast<const unsigned char*>(q_.data());
-    const auto* s = reinterpret_cast<const unsigned char*>(name.data());
-    const size_t m = q_.size(), n = name.size();
-    uint32_t* matched = matched_.data();
-    uint32_t k = matched[shared];
-    size_t j = shared;
-    while (j < n && k < m) {
-        k += (s[j] | 0x20) == q[k];
-        matched[++j] = k;
+namespace {
+
+// The first i in [from, n) with (s[i] | 0x20) == c, or n.
+size_t find_folded(const unsigned char* s, size_t from, size_t n, unsigned char c) {
+#if defined(__SSE2__)
+    const __m128i want = _mm_set1_epi8(static_cast<char>(c)), fold = _mm_set1_epi8(0x20);
+    for (; from + 16 <= n; from += 16) {
+        const __m128i v = _mm_or_si128(_mm_loadu_si128(reinterpret_cast<const __m128i*>(s + from)), fold);
+        const auto mask = static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(v, want)));
+        if (mask != 0) return from + static_cast<size_t>(__builtin_ctz(mask));
     }
-    scanned_ = j;
-    return k == m;
+#endif
+    for (; from < n; ++from) {
+        if ((s[from] | 0x20) == c) return from;
+    }
+    return n;
+}
+
+}  // namespace
+
+bool SubsequenceScan::may_match(std::string_view name, size_t shared) {
+    // The previous name's matches that lie within the shared bytes stand.
+    while (matched_ > 0 && end_[matched_ - 1] > shared) --matched_;
+    const auto* s = reinterpret_cast<const unsigned char*>(name.data());
+    size_t at = matched_ > 0 ? end_[matched_ - 1] : 0;
+    while (matched_ < q_.size()) {
+        const size_t i = find_folded(s, std::max(at, shared), name.size(), static_cast<unsigned char>(q_[matched_]));
+        if (i == name.size()) return false;
+        at = i + 1;
+        end_[matched_++] = at;
+    }
+    return true;
 }
 
 void name_pairs(const FoldedName& f, std::vector<uint16_t>& out) {

@@ -54,18 +54,18 @@ std::optional<int> fuzzy_score(std::string_view folded_query, std::string_view n
 // only moves it earlier). So no name fuzzy_score() accepts is rejected.
 class SubsequenceScan {
 public:
-    explicit SubsequenceScan(std::string_view folded_query) : q_(folded_query) {}
+    explicit SubsequenceScan(std::string_view folded_query) : q_(folded_query), end_(folded_query.size()) {}
     // `name` with its first `shared` bytes equal to the previous name's
     // (0 for a name that follows none).
     bool may_match(std::string_view name, size_t shared);
 
 private:
     std::string_view q_;
-    // matched_[j]: query characters matched by the greedy scan of the
-    // previous name's first j bytes, for j <= scanned_; past that the scan
-    // had matched them all (it stops there). Grown, never shrunk.
-    std::vector<uint32_t> matched_ = std::vector<uint32_t>(64, 0);
-    size_t scanned_ = 0;
+    // end_[i], i < matched_: where the greedy scan of the previous name
+    // matched q_[i] (one past its byte); ascending. The scan of a prefix of
+    // that name matched exactly the characters whose ends lie within it.
+    std::vector<size_t> end_;
+    size_t matched_ = 0;
 };
 
 // Appends the pair ids (0..kPairCount) a name holds; may repeat ids.
