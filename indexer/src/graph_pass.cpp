@@ -6,6 +6,7 @@
 #include <memory>
 #include <optional>
 #include <tbb/enumerable_thread_specific.h>
+#include <tbb/parallel_sort.h>
 #include <tbb/parallel_pipeline.h>
 #include <tbb/task_arena.h>
 #include <unordered_map>
@@ -21,8 +22,6 @@
 namespace idx::indexer {
 namespace {
 
-using Definers = std::unordered_map<int64_t, std::vector<int64_t>>;
-
 // How many leading folders two root-relative paths share.
 int shared_dirs(std::string_view a, std::string_view b) {
     int n = 0;
@@ -35,95 +34,188 @@ int shared_dirs(std::string_view a, std::string_view b) {
     }
 }
 
-// Where the names a file uses are defined: a whole-table map for big
-// passes, point lookups for a few files.
+// The nearest of a name's definers (most folders shared with the user),
+// so that a kernel file calling mutex_lock links to kernel/locking/mutex.c,
+// not to the copies under tools/; ties share the weight. `path(d)` is the
+// path of definer d, or null when its symbols are not done (it then shares
+// no folder). Calls add(d, share) for each nearest definer.
+template <class Definer, class PathOf, class Add>
+Expected<void> share_among_nearest(const Definer* begin, const Definer* end, Definer self, std::string_view self_path,
+                                   float weight, std::vector<Definer>& nearest, PathOf&& path, Add&& add) {
+    nearest.clear();
+    int best = -1;
+    for (const Definer* it = begin; it != end; ++it) {
+        const Definer d = *it;
+        if (d == self) continue;
+        Expected<const std::string*> p = path(d);
+        if (!p) return std::move(p).error();
+        const int shared = *p ? shared_dirs(self_path, **p) : 0;
+        if (shared > best) {
+            best = shared;
+            nearest.clear();
+        }
+        if (shared == best) nearest.push_back(d);
+    }
+    for (Definer d : nearest) add(d, weight / static_cast<float>(nearest.size()));
+    return {};
+}
+
+// def_names as the bulk pass reads it, built once and then read by every
+// thread: files are numbered densely (file ids to numbers through one map,
+// paths in an array), and each name key finds by open addressing the run of
+// file numbers defining it. Names defined in more than kMaxDefiners files
+// add no edge, so are left out.
+class DefinerTable {
+public:
+    // Per-thread working space of edges().
+    struct Scratch {
+        std::vector<float> weight;  // by file number; 0 = untouched (shares are positive)
+        std::vector<uint32_t> touched, nearest;
+    };
+
+    static Expected<std::unique_ptr<DefinerTable>> load(Db& db) {
+        auto t = std::make_unique<DefinerTable>();
+        auto paths = db.prepare("SELECT id, path FROM files WHERE symbols = 'done' ORDER BY id");
+        if (!paths) return paths.error();
+        auto paths_read = paths->each([&](const Stmt& row) { t->number(row.int64(0), std::string(row.text(1))); });
+        if (!paths_read) return paths_read.error();
+        auto st = db.prepare("SELECT bucket, data FROM def_names");
+        if (!st) return st.error();
+        std::vector<NamePair> pairs;
+        std::vector<std::pair<int64_t, uint32_t>> key_file;
+        auto st_read = st->each([&](const Stmt& row) {
+            pairs.clear();
+            const auto bucket = static_cast<uint32_t>(row.int64(0));
+            if (!decode_name_bucket(row.blob(1), pairs)) return;  // a corrupt bucket adds no edges
+            for (const NamePair& p : pairs) key_file.emplace_back(name_key(bucket, p.low), t->number(p.file, {}));
+        });
+        if (!st_read) return st_read.error();
+        tbb::parallel_sort(key_file.begin(), key_file.end());
+        t->fill(key_file);
+        return t;
+    }
+
+    // Thread-safe: reads only the table.
+    void edges(int64_t self_id, std::string_view self_path, const std::vector<UsedName>& used,
+               std::vector<std::pair<int64_t, float>>& out, Scratch& s) const {
+        s.weight.resize(ids_.size(), 0.0f);
+        auto it = number_.find(self_id);
+        const uint32_t self = it != number_.end() ? it->second : UINT32_MAX;
+        auto path = [&](uint32_t d) -> Expected<const std::string*> { return has_path_[d] ? &paths_[d] : nullptr; };
+        auto add = [&](uint32_t d, float share) {
+            if (s.weight[d] == 0.0f) s.touched.push_back(d);
+            s.weight[d] += share;
+        };
+        for (const auto& [h, weight] : used) {
+            const Slot* slot = find(h);
+            if (!slot) continue;
+            const uint32_t* defs = files_of_.data() + slot->begin;
+            (void)share_among_nearest(defs, defs + slot->count, self, self_path, weight, s.nearest, path, add);
+        }
+        out.clear();
+        for (uint32_t d : s.touched) {
+            out.emplace_back(ids_[d], s.weight[d]);
+            s.weight[d] = 0.0f;
+        }
+        s.touched.clear();
+        std::sort(out.begin(), out.end());
+    }
+
+private:
+    struct Slot {
+        int64_t key = 0;
+        uint32_t begin = 0, count = 0;  // count 0: an empty slot
+    };
+
+    // File `id`'s number, given one if new (`path` empty: not done).
+    uint32_t number(int64_t id, std::string path) {
+        auto [it, added] = number_.emplace(id, static_cast<uint32_t>(ids_.size()));
+        if (added) {
+            ids_.push_back(id);
+            has_path_.push_back(!path.empty());
+            paths_.push_back(std::move(path));
+        }
+        return it->second;
+    }
+    size_t home(int64_t key) const {
+        return static_cast<size_t>((static_cast<uint64_t>(key) * 0x9E3779B97F4A7C15ull) >> 32) & mask_;
+    }
+    // `key_file` sorted: one slot per key with at most kMaxDefiners files.
+    void fill(const std::vector<std::pair<int64_t, uint32_t>>& key_file) {
+        size_t keys = 0;
+        for (size_t i = 0; i < key_file.size(); ++i) keys += i == 0 || key_file[i].first != key_file[i - 1].first;
+        size_t cap = 16;
+        while (cap < 2 * keys) cap *= 2;
+        slots_.assign(cap, Slot{});
+        mask_ = cap - 1;
+        for (size_t i = 0, j = 0; i < key_file.size(); i = j) {
+            while (j < key_file.size() && key_file[j].first == key_file[i].first) ++j;
+            if (j - i > kMaxDefiners) continue;
+            size_t at = home(key_file[i].first);
+            while (slots_[at].count != 0) at = (at + 1) & mask_;
+            slots_[at] = {key_file[i].first, static_cast<uint32_t>(files_of_.size()), static_cast<uint32_t>(j - i)};
+            for (size_t k = i; k < j; ++k) files_of_.push_back(key_file[k].second);
+        }
+    }
+    const Slot* find(int64_t key) const {
+        for (size_t at = home(key);; at = (at + 1) & mask_) {
+            const Slot& slot = slots_[at];
+            if (slot.count == 0) return nullptr;
+            if (slot.key == key) return &slot;
+        }
+    }
+
+    std::vector<int64_t> ids_;  // by number
+    std::vector<std::string> paths_;
+    std::vector<uint8_t> has_path_;
+    std::unordered_map<int64_t, uint32_t> number_;
+    std::vector<Slot> slots_;
+    std::vector<uint32_t> files_of_;
+    size_t mask_ = 0;
+};
+
+// Where a few files' used names are defined, by point lookups: their
+// definers' paths are read as needed, not all of the index's (78k rows on
+// Linux) up front. Not thread-safe.
 class DefinerLookup {
 public:
-    static Expected<std::unique_ptr<DefinerLookup>> open(Db& db, bool bulk) {
+    static Expected<std::unique_ptr<DefinerLookup>> open(Db& db) {
         auto self = std::make_unique<DefinerLookup>();
-        if (bulk) {
-            auto paths = db.prepare("SELECT id, path FROM files WHERE symbols = 'done'");
-            if (!paths) return paths.error();
-            auto paths_read = paths->each([&](const Stmt& row) {
-                self->paths_.emplace(row.int64(0), std::string(row.text(1)));
-            });
-            if (!paths_read) return paths_read.error();
-            auto st = db.prepare("SELECT bucket, data FROM def_names");
-            if (!st) return st.error();
-            std::vector<NamePair> pairs;
-            auto st_read = st->each([&](const Stmt& row) {
-                pairs.clear();
-                const auto bucket = static_cast<uint32_t>(row.int64(0));
-                if (!decode_name_bucket(row.blob(1), pairs)) return;  // a corrupt bucket adds no edges
-                for (const NamePair& p : pairs) {
-                    auto& v = self->all_[name_key(bucket, p.low)];
-                    if (v.size() <= kMaxDefiners) v.push_back(p.file);
-                }
-            });
-            if (!st_read) return st_read.error();
-            self->bulk_ = true;
-        } else {
-            // A few files: their definers' paths are read as needed, not
-            // all of the index's (78k rows on Linux) up front.
-            auto point = NameBucketReader::prepare(db, "def_names");
-            if (!point) return point.error();
-            auto path = db.prepare("SELECT path FROM files WHERE id = ?1 AND symbols = 'done'");
-            if (!path) return path.error();
-            self->point_ = std::move(*point);
-            self->path_of_ = std::move(*path);
-        }
+        auto point = NameBucketReader::prepare(db, "def_names");
+        if (!point) return point.error();
+        auto path = db.prepare("SELECT path FROM files WHERE id = ?1 AND symbols = 'done'");
+        if (!path) return path.error();
+        self->point_ = std::move(*point);
+        self->path_of_ = std::move(*path);
         return self;
     }
 
-    // Thread-safe in bulk mode only.
-    // A name defined in several files links to the nearest of them (most
-    // folders shared with the user), so that a kernel file calling
-    // mutex_lock links to kernel/locking/mutex.c, not to the copies under
-    // tools/ (ties share the weight).
     Expected<void> edges(int64_t self_id, std::string_view self_path, const std::vector<UsedName>& used,
-                         std::vector<std::pair<int64_t, float>>& out) const {
+                         std::vector<std::pair<int64_t, float>>& out) {
         std::unordered_map<int64_t, float> w;
-        std::vector<int64_t> tmp, nearest;
+        std::vector<int64_t> nearest;
+        auto path = [&](int64_t id) { return this->path(id); };
+        auto add = [&](int64_t d, float share) { w[d] += share; };
         for (const auto& [h, weight] : used) {
-            const std::vector<int64_t>* defs = nullptr;
-            if (bulk_) {
-                auto it = all_.find(h);
-                if (it == all_.end()) continue;
-                defs = &it->second;
-            } else {
-                auto files = point_.files(h);
-                if (!files) return std::move(files).error();
-                tmp = std::move(*files);
-                defs = &tmp;
+            auto files = point_.files(h);
+            if (!files) return std::move(files).error();
+            if (files->empty() || files->size() > kMaxDefiners) continue;
+            const int64_t* defs = files->data();
+            if (auto r = share_among_nearest(defs, defs + files->size(), self_id, self_path, weight, nearest, path, add);
+                !r) {
+                return r;
             }
-            if (defs->empty() || defs->size() > kMaxDefiners) continue;
-            nearest.clear();
-            int best = -1;
-            for (int64_t d : *defs) {
-                if (d == self_id) continue;
-                auto p = path(d);
-                if (!p) return std::move(p).error();
-                const int shared = *p ? shared_dirs(self_path, **p) : 0;
-                if (shared > best) {
-                    best = shared;
-                    nearest.clear();
-                }
-                if (shared == best) nearest.push_back(d);
-            }
-            for (int64_t d : nearest) w[d] += weight / static_cast<float>(nearest.size());
         }
         out.assign(w.begin(), w.end());
         std::sort(out.begin(), out.end());
         return {};
     }
-    bool bulk() const { return bulk_; }
 
 private:
     // The path of file `id` if its symbols are done, else null.
-    Expected<const std::string*> path(int64_t id) const {
+    Expected<const std::string*> path(int64_t id) {
         auto it = paths_.find(id);
         if (it != paths_.end()) return it->second ? &*it->second : nullptr;
-        if (bulk_) return nullptr;
         path_of_.bind(1, id);
         auto row = path_of_.step();
         if (!row) {
@@ -136,12 +228,10 @@ private:
         return slot ? &*slot : nullptr;
     }
 
-    Definers all_;
-    // Bulk: every done file's path; point: those read so far (nullopt: not done).
-    mutable std::unordered_map<int64_t, std::optional<std::string>> paths_;
-    mutable NameBucketReader point_;
-    mutable Stmt path_of_;
-    bool bulk_ = false;
+    // Those read so far (nullopt: not done).
+    std::unordered_map<int64_t, std::optional<std::string>> paths_;
+    NameBucketReader point_;
+    Stmt path_of_;
 };
 
 struct Pending {
@@ -244,9 +334,20 @@ Expected<GraphPassStats> run_graph_pass(Db& db, const GraphPassOptions& o) {
     if (!ranked) return ranked.error();
 
     if (!todo.empty()) {
-        auto lookup = DefinerLookup::open(db, todo.size() > 2000);
-        if (!lookup) return lookup.error();
-        DefinerLookup& defs = **lookup;
+        // Many files: the whole of def_names in memory, read by both
+        // threads; a few: point lookups, in the serial stage.
+        std::unique_ptr<DefinerTable> table;
+        std::unique_ptr<DefinerLookup> lookup;
+        if (todo.size() >= o.bulk_from) {
+            auto t = DefinerTable::load(db);
+            if (!t) return t.error();
+            table = std::move(*t);
+        } else {
+            auto l = DefinerLookup::open(db);
+            if (!l) return l.error();
+            lookup = std::move(*l);
+        }
+        tbb::enumerable_thread_specific<DefinerTable::Scratch> scratch;
         auto put = db.prepare("INSERT OR REPLACE INTO file_refs(src, data) VALUES (?1, ?2)");
         if (!put) return put.error();
         tbb::enumerable_thread_specific<std::string> buffers;
@@ -271,8 +372,9 @@ Expected<GraphPassStats> run_graph_pass(Db& db, const GraphPassOptions& o) {
                                                  if (read_whole_file(o.root + "/" + j->file->path, buf) == 0) {
                                                      j->used = used_identifiers(buf, lang_from_name(j->file->lang));
                                                  }
-                                                 if (defs.bulk()) {
-                                                     (void)defs.edges(j->file->id, j->file->path, j->used, j->edges);
+                                                 if (table) {
+                                                     table->edges(j->file->id, j->file->path, j->used, j->edges,
+                                                                  scratch.local());
                                                      j->resolved = true;
                                                  }
                                                  return j;
@@ -281,7 +383,7 @@ Expected<GraphPassStats> run_graph_pass(Db& db, const GraphPassOptions& o) {
                     std::unique_ptr<Job> owned(j);
                     if (error) return;
                     if (!j->resolved) {
-                        if (auto r = defs.edges(j->file->id, j->file->path, j->used, j->edges); !r) {
+                        if (auto r = lookup->edges(j->file->id, j->file->path, j->used, j->edges); !r) {
                             error = r.error();
                             return;
                         }
