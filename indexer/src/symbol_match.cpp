@@ -183,6 +183,8 @@ size_t find_folded(const unsigned char* s, size_t from, size_t n, unsigned char 
 
 bool SubsequenceScan::may_match(std::string_view name, size_t shared) {
     // The previous name's matches that lie within the shared bytes stand.
+    // Its scan then found the next character only at or past `shared` (or
+    // nowhere), so the search for it resumes there.
     while (matched_ > 0 && end_[matched_ - 1] > shared) --matched_;
     const auto* s = reinterpret_cast<const unsigned char*>(name.data());
     size_t at = matched_ > 0 ? end_[matched_ - 1] : 0;

@@ -19,7 +19,8 @@ struct UsedName {
     float weight;
 };
 
-// Distinct identifiers, sorted by hash. Comments and strings are skipped as
+// Distinct identifiers, sorted by hash (two names with one hash are one
+// entry, with the larger weight). Comments and strings are skipped as
 // `lang` writes them: // and /* */ and quotes for the C family, JavaScript,
 // Rust, Go, Java, C# and PHP; # and quotes for Python, Ruby, Bash (and PHP).
 std::vector<UsedName> used_identifiers(std::string_view text, Lang lang);
