@@ -334,8 +334,8 @@ Expected<GraphPassStats> run_graph_pass(Db& db, const GraphPassOptions& o) {
     if (!ranked) return ranked.error();
 
     if (!todo.empty()) {
-        // Many files: the whole of def_names in memory, read by both
-        // threads; a few: point lookups, in the serial stage.
+        // Many files: the whole of def_names in memory, read by every
+        // thread; a few: point lookups, in the serial stage.
         std::unique_ptr<DefinerTable> table;
         std::unique_ptr<DefinerLookup> lookup;
         if (todo.size() >= o.bulk_from) {

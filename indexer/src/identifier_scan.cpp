@@ -58,7 +58,7 @@ public:
     }
 
 private:
-    static size_t home(int64_t hash) { return static_cast<size_t>(static_cast<uint64_t>(hash) * 0x9E3779B97F4A7C15ull >> 40); }
+    static size_t home(int64_t hash) { return static_cast<size_t>(static_cast<uint64_t>(hash) * 0x9E3779B97F4A7C15ull >> 32); }
     void grow() {
         slots_.assign(std::max<size_t>(1024, 2 * slots_.size()), 0);
         for (size_t i = 0; i < names_.size(); ++i) {

@@ -6,6 +6,7 @@
 #include <map>
 #include <random>
 #include <string>
+#include <unordered_map>
 
 #include "indexer/identifier_scan.h"
 #include "indexer/symbol_codec.h"
@@ -64,5 +65,32 @@ TEST_CASE("used identifiers are each distinct name once, sorted by hash, as a pl
             CHECK(used[i].weight == weight);
             ++i;
         }
+    }
+}
+
+TEST_CASE("two names with one hash are one entry with the larger weight, whichever comes first") {
+    // Find a short plain word (weight 0.1) and a compound name (weight 1)
+    // with one 32-bit name_hash: 2 x 200k candidates give ~9 such pairs.
+    std::mt19937 rng(7);
+    std::unordered_map<int64_t, std::string> plain;
+    for (int i = 0; i < 200000; ++i) {
+        std::string w;
+        for (int k = 0; k < 6; ++k) w.push_back(static_cast<char>('a' + rng() % 26));
+        plain.emplace(name_hash(w), w);
+    }
+    std::string a, b;
+    for (int i = 0; i < 200000 && a.empty(); ++i) {
+        const std::string w = "n_" + std::to_string(rng());
+        auto it = plain.find(name_hash(w));
+        if (it != plain.end()) a = it->second, b = w;
+    }
+    REQUIRE_FALSE(a.empty());
+    REQUIRE(weight_of(a) == doctest::Approx(0.1f));
+    REQUIRE(weight_of(b) == 1.0f);
+    for (const std::string& text : {a + " " + b, b + " " + a}) {
+        const auto used = used_identifiers(text, Lang::kC);
+        REQUIRE(used.size() == 1);
+        CHECK(used[0].hash == name_hash(a));
+        CHECK(used[0].weight == 1.0f);
     }
 }

@@ -71,6 +71,9 @@ TEST_CASE("Stmt::each visits every row, stops when told or on an error, and leav
     REQUIRE_FALSE(failed.ok());
     CHECK(failed.error().message == "row 3 is bad");
     CHECK(seen == std::vector<int64_t>{2, 3});
+    seen.clear();
+    REQUIRE(st->each([&](const Stmt& row) { seen.push_back(row.int64(0)); }).ok());
+    CHECK(seen == std::vector<int64_t>{2, 3, 4});
 
     // A failing step (a run-time error in the statement) comes back too.
     auto bad = db->prepare("SELECT abs(-9223372036854775807 - 1)");  // integer overflow, raised when stepped
@@ -78,5 +81,7 @@ TEST_CASE("Stmt::each visits every row, stops when told or on an error, and leav
     int calls = 0;
     auto step_failed = bad->each([&](const Stmt&) { ++calls; });
     CHECK_FALSE(step_failed.ok());
+    CHECK(calls == 0);
+    CHECK_FALSE(bad->each([&](const Stmt&) { ++calls; }).ok());  // reset: the same error again, not a misuse
     CHECK(calls == 0);
 }

@@ -33,7 +33,7 @@ struct GraphPassOptions {
     std::string root;
     const std::atomic<bool>* cancel = nullptr;
     // From this many files to process on, def_names is loaded whole into a
-    // table both threads read; below, each used name is looked up in the
+    // table every thread reads; below, each used name is looked up in the
     // index. The two give the same edges (tested).
     size_t bulk_from = 2000;
 };

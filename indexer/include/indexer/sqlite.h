@@ -96,6 +96,7 @@ Expected<void> Stmt::each(F&& f) {
                 break;
             }
         } else {
+            static_assert(std::is_void_v<Result>, "each(): the callback returns void, bool or Expected<void>");
             f(std::as_const(*this));
         }
     }

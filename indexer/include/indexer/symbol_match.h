@@ -48,10 +48,14 @@ std::optional<int> fuzzy_score(std::string_view folded_query, std::string_view n
 // folded query may be a subsequence of a name, for names fed in the order a
 // group front codes them. The greedy state over the bytes a name shares with
 // the previous one is kept, so only its new suffix is read. Bytes are
-// compared as `byte | 0x20`, which maps every letter to its lowercase and
-// keeps digits; it also maps bytes 0x10-0x19 to digits, which can only let a
-// name through, never turn one away (more places to match a greedy scan
-// only moves it earlier). So no name fuzzy_score() accepts is rejected.
+// compared as `byte | 0x20` with the query's [a-z0-9]: that maps every
+// letter to its lowercase and keeps digits, sends `@[\]^_` and the other
+// punctuation outside [a-z0-9], and maps bytes 0x10-0x19 to digits, which
+// can only let a name through, never turn one away (more places to match
+// a greedy scan only moves it earlier). So no name fuzzy_score() accepts
+// is rejected. The caller feeds every name of a sequence in order, the
+// first with shared = 0, and `shared` never exceeds the previous name's
+// length (a front-coded group guarantees both).
 class SubsequenceScan {
 public:
     explicit SubsequenceScan(std::string_view folded_query) : q_(folded_query), end_(folded_query.size()) {}
