@@ -4,10 +4,12 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <array>
 #include <cerrno>
 #include <chrono>
 #include <cstdio>
 #include <mutex>
+#include <future>
 #include <optional>
 #include <tbb/enumerable_thread_specific.h>
 #include <tbb/parallel_pipeline.h>
@@ -26,6 +28,7 @@
 #include "indexer/derived_pass.h"
 #include "indexer/symbol_pass.h"
 #include "indexer/tag_store.h"
+#include "indexer/tags_query.h"
 #include "indexer/trigram.h"
 #include "indexer/walker.h"
 
@@ -329,6 +332,25 @@ Expected<IndexStats> build_index(const IndexOptions& o, IndexObserver* observer)
         progress.bytes_total += e.size;
     }
     progress.files_total = todo.size();
+
+    // The symbol pass compiles each language's tags query on first use
+    // (~40 ms for C, most of it tree-sitter's analysis of idx's added
+    // patterns). Compiled now, on another thread, it is ready when the
+    // content phase below has written the files; the futures wait for
+    // their compiles when this function returns, on any path.
+    std::vector<std::future<void>> warm_queries;
+    if (o.symbols) {
+        std::array<bool, 16> wanted{};
+        for (const Work& w : todo) {
+            const auto lang = static_cast<size_t>(w.entry->lang);
+            if (w.entry->lang == Lang::kUnknown || w.entry->size > kMaxSymbolBytes || lang >= wanted.size() ||
+                wanted[lang]) {
+                continue;
+            }
+            wanted[lang] = true;
+            warm_queries.push_back(std::async(std::launch::async, [l = w.entry->lang] { (void)TagsQuery::for_lang(l); }));
+        }
+    }
 
     // File ids are never reused: an older segment may still list a deleted
     // file's id (tombstones by absence), and a new file given that id would
