@@ -23,6 +23,7 @@
 #include "indexer/binary_detection.h"
 #include "indexer/git_blob_ids.h"
 #include "indexer/index_schema.h"
+#include "old_file_table.h"
 #include "indexer/posting_builder.h"
 #include "indexer/segment_merger.h"
 #include "indexer/derived_pass.h"
@@ -41,14 +42,6 @@ int64_t now_ns() {
     return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now().time_since_epoch())
         .count();
 }
-
-struct OldFile {
-    int64_t id;
-    int64_t size, mtime_ns, inode, hash;
-    std::string skip;
-    std::string git_oid;
-    bool seen = false;
-};
 
 class CollectingSink final : public WalkSink {
 public:
@@ -274,7 +267,7 @@ Expected<IndexStats> build_index(const IndexOptions& o, IndexObserver* observer)
     const int64_t prev_scan_started = *prev_scan;
     side.run([&] { walked = indexer::walk(walk, sink); });
     side.run([&] { git_ids = git_blob_ids(o.root); });
-    std::unordered_map<std::string, OldFile> old;
+    OldFileTable old;
     std::optional<Error> load_error;
     if (auto n = db->scalar("SELECT COUNT(*) FROM files"); n) old.reserve(static_cast<size_t>(*n));
     if (auto st = db->prepare("SELECT id, path, size, mtime_ns, inode, hash, skip, COALESCE(git_oid, '') FROM files");
@@ -288,9 +281,8 @@ Expected<IndexStats> build_index(const IndexOptions& o, IndexObserver* observer)
                 break;
             }
             if (!*row) break;
-            old.emplace(std::string(st->text(1)),
-                        OldFile{st->int64(0), st->int64(2), st->int64(3), st->int64(4), st->int64(5),
-                                std::string(st->text(6)), std::string(st->text(7))});
+            old.add(st->text(1), OldFile{st->int64(0), st->int64(2), st->int64(3), st->int64(4), st->int64(5),
+                                         std::string(st->text(6)), std::string(st->text(7))});
         }
     }
     side.wait();
@@ -303,8 +295,7 @@ Expected<IndexStats> build_index(const IndexOptions& o, IndexObserver* observer)
     IndexProgress progress;
     size_t seen = 0;  // distinct old files the walk found
     for (const FileEntry& e : files) {
-        auto it = old.find(e.path);
-        OldFile* prev = it == old.end() ? nullptr : &it->second;
+        OldFile* prev = old.find(e.path);
         if (prev && !prev->seen) {
             prev->seen = true;
             ++seen;
@@ -372,11 +363,13 @@ Expected<IndexStats> build_index(const IndexOptions& o, IndexObserver* observer)
     // 3. Deleted files: in the index, not in the tree. When the walk found
     // them all, the map (78k scattered nodes on Linux) is not walked again.
     if (seen < old.size()) {
-        for (auto& [path, f] : old) {
-            if (f.seen) continue;
+        std::optional<Error> removing;
+        old.each([&](std::string_view, OldFile& f) {
+            if (f.seen || removing) return;
             ++stats.deleted;
-            if (auto r = writer.remove(f.id); !r) return fail(r.error());
-        }
+            if (auto r = writer.remove(f.id); !r) removing = r.error();
+        });
+        if (removing) return fail(*removing);
     }
 
     // 4. The pipeline: read and extract in parallel, write in order.
