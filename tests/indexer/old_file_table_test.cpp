@@ -21,10 +21,10 @@ TEST_CASE("the old-file table finds every path it holds, keeps the first row of 
         t.add(path, OldFile{id, 0, 0, 0, 0, "", "", false});
     }
     CHECK(t.size() == want.size());
-    for (const auto& [path, id] : want) {
-        const OldFile* f = t.find(path);
-        REQUIRE_MESSAGE(f != nullptr, path);
-        CHECK(f->id == id);
+    for (const auto& row : want) {
+        const OldFile* f = t.find(row.first);
+        REQUIRE_MESSAGE(f != nullptr, row.first);
+        CHECK(f->id == row.second);
     }
     CHECK(t.find("dir1/nothing.c") == nullptr);
     CHECK(t.find("") == nullptr);
