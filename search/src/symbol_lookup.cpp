@@ -11,6 +11,8 @@
 #include <unordered_set>
 
 #include <algorithm>
+#include <functional>
+#include <queue>
 #include <cmath>
 #include <limits>
 
@@ -266,14 +268,11 @@ Expected<std::vector<SymbolMatch>> SymbolLookup::resolve_names(const std::vector
     // a file's tags, so stopping early saves most of a lookup's time.
     constexpr int kMaxBonus = kMaxKindWeight * 2 + kMaxRankBonus;
     std::vector<SymbolMatch> out;
-    std::vector<std::pair<bool, int>> keys;
+    // The best `limit` (prefix, score) keys of `out`, the limit-th on top.
+    std::priority_queue<std::pair<bool, int>, std::vector<std::pair<bool, int>>, std::greater<>> best;
     for (const auto& n : names) {
-        if (out.size() >= limit) {
-            keys.clear();
-            for (const auto& m : out) keys.emplace_back(m.prefix, m.score);
-            std::nth_element(keys.begin(), keys.begin() + static_cast<long>(limit - 1), keys.end(),
-                             [](const auto& a, const auto& b) { return a > b; });
-            const auto [prefix, score] = keys[limit - 1];
+        if (best.size() >= limit) {
+            const auto [prefix, score] = best.top();
             if (prefix && !n.prefix) break;
             if (prefix == n.prefix && n.score * 4 + kMaxBonus < score) break;
         }
@@ -289,6 +288,8 @@ Expected<std::vector<SymbolMatch>> SymbolLookup::resolve_names(const std::vector
                 rel > 0 ? std::clamp(static_cast<int>(std::lround(2 * std::log2(rel))), -4, kMaxRankBonus) : -4;
             d.score = n.score * 4 + kind_weight(d.hit.tag.kind) * 2 + rank_bonus;
             d.prefix = n.prefix;
+            best.emplace(d.prefix, d.score);
+            if (best.size() > limit) best.pop();
             out.push_back(std::move(d));
         }
     }
