@@ -1,4 +1,5 @@
 #include "map_command.h"
+#include "parse_args.h"
 
 #include <sys/stat.h>
 #include <unistd.h>
@@ -15,7 +16,7 @@ namespace idx::cli {
 MapCommand::MapCommand(CLI::App& parent, bool with_options) {
     cmd_ = parent.add_subcommand("map", "A map of the repo's most important files and definitions, for an LLM");
     if (!with_options) return;
-    cmd_->add_option("--tokens", tokens_, "Token budget (estimated as bytes / 4; default 1024)");
+    cmd_->add_option("--tokens", tokens_, "Token budget (estimated as bytes / 4; default 1024)")->check(count_check());
     cmd_->add_option("--focus", focus_, "Rank around this file, folder or symbol (repeatable)");
     cmd_->add_flag("--json", json_, "Print {map, tokens, files, entries} as JSON");
 }

@@ -4,10 +4,26 @@
 
 #include <cstdio>
 #include <optional>
+#include <string>
 
 #include <CLI/CLI.hpp>
 
 namespace idx::cli {
+
+// The check every count option (context lines, limits, depths, budgets)
+// carries: a whole number of 0 or more, in decimal. CLI11 2.1 (Debian 12's)
+// reads "-1" into an unsigned option as 2^64-1, and idx's int options use
+// -1 for "not given", so without it a negative count was taken silently.
+inline CLI::Validator count_check() {
+    return CLI::Validator(
+        [](std::string& s) -> std::string {
+            if (s.empty() || s.find_first_not_of("0123456789") != std::string::npos) {
+                return "expected a whole number of 0 or more, not '" + s + "'";
+            }
+            return {};
+        },
+        "NUM");
+}
 
 // Parses argv into `app`. nullopt: go on and run the command. Otherwise the
 // exit code: 0 after --help or --version (printed by CLI11), 2 after a

@@ -1,4 +1,5 @@
 #include "query_command.h"
+#include "parse_args.h"
 
 #include <unistd.h>
 
@@ -22,7 +23,7 @@ QueryCommand::QueryCommand(CLI::App& parent, bool with_options) {
     cmd_->add_option("--lang", lang_, "The language the query is written for (c, cpp, python, ...)")->required();
     cmd_->add_flag("--json", json_, "One JSON object per capture");
     cmd_->add_flag("--no-index", no_index_, "Parse every file of the language, ignoring the index");
-    cmd_->add_option("-m,--max-count", max_count_, "Stop after N captures");
+    cmd_->add_option("-m,--max-count", max_count_, "Stop after N captures")->check(count_check());
     walk_.add_to(*cmd_);
 }
 

@@ -1,4 +1,5 @@
 #include "search_command.h"
+#include "parse_args.h"
 
 #include <sys/stat.h>
 #include <unistd.h>
@@ -46,10 +47,10 @@ SearchCommand::SearchCommand(CLI::App& parent, bool with_options) {
     cmd_->add_flag("--count-matches", count_matches_, "Print the number of matches per file");
     cmd_->add_flag("-o,--only-matching", only_matching_, "Print each match on its own line");
     cmd_->add_flag("--column", column_, "Show the column (byte, 1-based) of the first match");
-    cmd_->add_option("-A,--after-context", after_, "Show NUM lines after each match")->type_name("NUM");
-    cmd_->add_option("-B,--before-context", before_, "Show NUM lines before each match")->type_name("NUM");
-    cmd_->add_option("-C,--context", context_, "Show NUM lines before and after each match")->type_name("NUM");
-    cmd_->add_option("-m,--max-count", max_count_, "Stop after NUM matching lines per file")->type_name("NUM");
+    cmd_->add_option("-A,--after-context", after_, "Show NUM lines after each match")->check(count_check());
+    cmd_->add_option("-B,--before-context", before_, "Show NUM lines before each match")->check(count_check());
+    cmd_->add_option("-C,--context", context_, "Show NUM lines before and after each match")->check(count_check());
+    cmd_->add_option("-m,--max-count", max_count_, "Stop after NUM matching lines per file")->check(count_check());
     cmd_->add_option("--sort", sort_, "Sort results: 'path' or 'none'")->check(CLI::IsMember({"path", "none"}));
     cmd_->add_flag("--no-index", no_index_, "Scan every file even when an index exists");
     cmd_->add_flag("--no-watch", no_watch_, "Walk to find changes even when idx watch vouches for the index");

@@ -1,4 +1,5 @@
 #include "status_command.h"
+#include "parse_args.h"
 
 #include <unistd.h>
 
@@ -35,7 +36,7 @@ StatusCommand::StatusCommand(CLI::App& parent, bool with_options) {
     if (!with_options) return;
     cmd_->add_flag("--json", json_, "Print the status as JSON");
     cmd_->add_flag("--no-check", no_check_, "Do not walk the tree to list changed files");
-    cmd_->add_option("--limit", limit_, "List at most N paths per section (text output)");
+    cmd_->add_option("--limit", limit_, "List at most N paths per section (text output)")->check(count_check());
     walk_.add_to(*cmd_);
 }
 

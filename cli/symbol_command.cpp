@@ -1,4 +1,5 @@
 #include "symbol_command.h"
+#include "parse_args.h"
 
 #include <unistd.h>
 
@@ -73,7 +74,7 @@ SymbolCommand::SymbolCommand(CLI::App& parent, Mode mode, bool with_options) : m
     cmd_->add_option("--lang", lang_, "Only files of this language (c, cpp, python, ...)");
     cmd_->add_option("--path", paths_, "Only paths matching this glob (relative to the index root; repeatable)");
     if (mode == Mode::kSym) {
-        cmd_->add_option("--limit", limit_, "At most N results (default 20)");
+        cmd_->add_option("--limit", limit_, "At most N results (default 20)")->check(count_check());
         cmd_->add_flag("--explain", explain_, "Print how many dictionary groups and names the query had to score");
     }
 }
@@ -97,7 +98,11 @@ int SymbolCommand::run() {
         if (!g) return fail("--path " + p + ": " + g.error().message);
         filter.path_globs.push_back(std::move(*g));
     }
-    if (mode_ == Mode::kSym && limit_ == 0) return fail("--limit must be at least 1");
+    // Each result resolves a name's definitions; past 10,000 a loose query
+    // ('x') would read most of the index.
+    if (mode_ == Mode::kSym && (limit_ == 0 || limit_ > kMaxLimit)) {
+        return fail("--limit must be between 1 and " + std::to_string(kMaxLimit));
+    }
     auto session = IndexSession::open();
     if (!session) return fail(session.error().message);
     search::SymbolLookup lookup(session->reader(), session->root());

@@ -23,6 +23,7 @@ private:
     Mode mode_;
     std::string subject_, kind_, lang_;
     std::vector<std::string> paths_, files_;  // files_: outline's FILE...
+    static constexpr size_t kMaxLimit = 10000;
     size_t limit_ = 20;
     bool json_ = false, explain_ = false;
 };

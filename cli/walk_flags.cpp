@@ -1,4 +1,5 @@
 #include "walk_flags.h"
+#include "parse_args.h"
 
 #include <cctype>
 #include <limits>
@@ -23,8 +24,8 @@ void WalkFlags::add_to(CLI::App& app) {
     app.add_flag("--no-ignore-exclude", no_ignore_exclude_, "Do not read .git/info/exclude");
     app.add_flag("--no-require-git", no_require_git_, "Apply .gitignore rules outside git repositories too");
     app.add_option("--max-filesize", max_filesize_, "Skip files larger than NUM[K|M|G] bytes")->type_name("NUM+SUFFIX?");
-    app.add_option("--max-depth", max_depth_, "Descend at most NUM directories")->type_name("NUM");
-    app.add_option("-j,--threads", threads_, "Worker threads (default: one per core)")->type_name("NUM");
+    app.add_option("--max-depth", max_depth_, "Descend at most NUM directories")->check(count_check());
+    app.add_option("-j,--threads", threads_, "Worker threads (default: one per core)")->check(count_check());
 }
 
 Expected<uint64_t> parse_size(const std::string& text) {

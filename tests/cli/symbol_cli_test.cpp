@@ -299,6 +299,7 @@ TEST_CASE("bad input to the symbol commands gets one line on stderr and exit 2")
         {{"def", "x", "--path", "[unclosed"}, "--path [unclosed"},
         {{"sym", "___"}, "no letter or digit"},
         {{"sym", "x", "--limit", "0"}, "--limit"},
+        {{"sym", "x", "--limit", "10001"}, "--limit must be between 1 and 10000"},
         {{"outline", "no/such/file.c"}, "not in the index"},
         {{"outline", "/etc/passwd"}, "outside the indexed tree"},
         {{"outline", "README.none"}, "not in the index"},
