@@ -3,14 +3,12 @@
 // lookups in the index; both must give every file the same edges.
 #include <doctest/doctest.h>
 
-#include <sys/stat.h>
-
 #include <random>
 #include <string>
 #include <vector>
 
 #include "indexer/graph_pass.h"
-#include "indexer/index_builder.h"
+#include "tests/support/index_tree.h"
 #include "tests/support/temp_tree.h"
 
 using namespace idx::indexer;
@@ -53,14 +51,9 @@ TEST_CASE("the file graph from the in-memory definer table equals the one from p
             t.write(dir + "/f" + std::to_string(f) + ".c", src);
         }
     }
-    IndexOptions o;
-    o.root = t.root();
-    o.db_path = t.path(".idx/index.db");
-    ::mkdir(t.path(".idx").c_str(), 0755);
-    auto built = build_index(o, nullptr);
-    REQUIRE_MESSAGE(built.ok(), (built.ok() ? "" : built.error().message));
+    idx::test::index_tree(t);
 
-    auto db = Db::open(o.db_path, Db::Mode::kReadWriteCreate);
+    auto db = Db::open(t.path(".idx/index.db"), Db::Mode::kReadWriteCreate);
     REQUIRE(db.ok());
     // One file's symbols pending: its definitions still count, with no
     // folder in common (its path is unknown to both resolutions).

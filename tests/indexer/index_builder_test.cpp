@@ -16,22 +16,14 @@
 #include "indexer/symbol_pass.h"
 #include "indexer/index_reader.h"
 #include "indexer/posting_builder.h"
+#include "tests/support/index_tree.h"
 #include "tests/support/temp_tree.h"
 
 using namespace idx::indexer;
 using idx::test::TempTree;
+using idx::test::index_tree;
 
 namespace {
-
-IndexStats index_tree(const TempTree& t) {
-    IndexOptions o;
-    o.root = t.root();
-    o.db_path = t.path(".idx/index.db");
-    ::mkdir(t.path(".idx").c_str(), 0755);
-    auto s = build_index(o, nullptr);
-    REQUIRE_MESSAGE(s.ok(), (s.ok() ? "" : s.error().message));
-    return *s;
-}
 
 std::string slurp(const std::string& path) {
     std::ifstream in(path, std::ios::binary);

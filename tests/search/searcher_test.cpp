@@ -17,6 +17,7 @@
 
 #include "indexer/index_builder.h"
 #include "search/searcher.h"
+#include "tests/support/index_tree.h"
 #include "tests/support/temp_tree.h"
 
 using namespace idx::search;
@@ -96,12 +97,7 @@ TEST_CASE("parallel search over an edited tree finds exactly the brute-force lin
         files[rel] = random_file_text(rng);
         t.write(rel, files[rel]);
     }
-    idx::indexer::IndexOptions o;
-    o.root = t.root();
-    o.db_path = t.path(".idx/index.db");
-    ::mkdir(t.path(".idx").c_str(), 0755);
-    auto built = idx::indexer::build_index(o, nullptr);
-    REQUIRE_MESSAGE(built.ok(), (built.ok() ? "" : built.error().message));
+    idx::test::index_tree(t);
 
     // Edits after indexing: search must see the working tree.
     for (int i = 0; i < 40; ++i) {
