@@ -8,8 +8,8 @@
 #include <cerrno>
 #include <chrono>
 #include <cstdio>
-#include <mutex>
 #include <future>
+#include <mutex>
 #include <optional>
 #include <tbb/enumerable_thread_specific.h>
 #include <tbb/parallel_pipeline.h>
@@ -23,7 +23,6 @@
 #include "indexer/binary_detection.h"
 #include "indexer/git_blob_ids.h"
 #include "indexer/index_schema.h"
-#include "old_file_table.h"
 #include "indexer/posting_builder.h"
 #include "indexer/segment_merger.h"
 #include "indexer/derived_pass.h"
@@ -32,6 +31,7 @@
 #include "indexer/tags_query.h"
 #include "indexer/trigram.h"
 #include "indexer/walker.h"
+#include "old_file_table.h"
 
 namespace idx::indexer {
 namespace {
@@ -268,25 +268,19 @@ Expected<IndexStats> build_index(const IndexOptions& o, IndexObserver* observer)
     side.run([&] { walked = indexer::walk(walk, sink); });
     side.run([&] { git_ids = git_blob_ids(o.root); });
     OldFileTable old;
-    std::optional<Error> load_error;
-    if (auto n = db->scalar("SELECT COUNT(*) FROM files"); n) old.reserve(static_cast<size_t>(*n));
-    if (auto st = db->prepare("SELECT id, path, size, mtime_ns, inode, hash, skip, COALESCE(git_oid, '') FROM files");
-        !st) {
-        load_error = st.error();
-    } else {
-        while (true) {
-            auto row = st->step();
-            if (!row) {
-                load_error = row.error();
-                break;
-            }
-            if (!*row) break;
-            old.add(st->text(1), OldFile{st->int64(0), st->int64(2), st->int64(3), st->int64(4), st->int64(5),
-                                         std::string(st->text(6)), std::string(st->text(7))});
-        }
-    }
+    // Loaded meanwhile on this thread; the walk's tasks are waited for
+    // before any return.
+    auto loaded = [&]() -> Expected<void> {
+        if (auto n = db->scalar("SELECT COUNT(*) FROM files"); n) old.reserve(static_cast<size_t>(*n));
+        auto st = db->prepare("SELECT id, path, size, mtime_ns, inode, hash, skip, COALESCE(git_oid, '') FROM files");
+        if (!st) return st.error();
+        return st->each([&](const Stmt& row) {
+            old.add(row.text(1), OldFile{row.int64(0), row.int64(2), row.int64(3), row.int64(4), row.int64(5),
+                                         std::string(row.text(6)), std::string(row.text(7))});
+        });
+    }();
     side.wait();
-    if (load_error) return fail(*load_error);
+    if (!loaded) return fail(loaded.error());
     if (!*walked) return fail(walked->error());
     std::vector<FileEntry> files = sink.take();
 
@@ -361,7 +355,7 @@ Expected<IndexStats> build_index(const IndexOptions& o, IndexObserver* observer)
     }
 
     // 3. Deleted files: in the index, not in the tree. When the walk found
-    // them all, the map (78k scattered nodes on Linux) is not walked again.
+    // them all, the table (78k rows on Linux) is not walked again.
     if (seen < old.size()) {
         std::optional<Error> removing;
         old.each([&](std::string_view, OldFile& f) {
