@@ -2,6 +2,10 @@
 
 #include <algorithm>
 #include <cstring>
+#include <functional>
+#include <limits>
+#include <queue>
+#include <utility>
 
 #include "indexer/bitmap.h"
 #include "indexer/symbol_codec.h"
@@ -92,28 +96,49 @@ public:
         : q_(q), limit_(limit), st_(st), out_(out) {}
     // Whether the query begins the name's folded form.
     bool begins(std::string_view name) const { return compare_folded_prefix(name, q_) == 0; }
-    void score(std::string_view name, bool prefix) {
+    // `distinct`: the name is the dictionary's, so no other scored name
+    // repeats it (the delta's may repeat the dictionary's).
+    void score(std::string_view name, bool prefix, bool distinct = true) {
         ++st_.names_scored;
-        if (auto s = fuzzy_score(q_, name)) out_.push_back({std::string(name), *s, prefix});
+        auto s = fuzzy_score(q_, name, prefix ? std::numeric_limits<int>::min() : floor_);
+        if (!s) return;
+        out_.push_back({std::string(name), *s, prefix});
         if (out_.size() > 4 * limit_ + 1024) keep_best(out_, limit_);
+        if (distinct) raise_floor(prefix, *s);
     }
     // Tier 2: scores a name the query does not begin (those were tier 1's),
     // fed in the dictionary's order with its front coding's `shared`. Most
     // names fail the subsequence scan, which reads only their new bytes.
-    void score_unless_begins(std::string_view name, size_t shared) {
+    void score_unless_begins(std::string_view name, size_t shared, bool distinct = true) {
         if (!scan_.may_match(name, shared)) {
             ++st_.names_scored;
             return;
         }
-        if (!begins(name)) score(name, false);
+        if (!begins(name)) score(name, false, distinct);
     }
 
 private:
+    // Once `limit` distinct names have scored, a name the query does not
+    // begin enters the answer only if it scores at least the limit-th of
+    // them (ties go by name), and never past `limit` names it begins: that
+    // score is `floor_`, which fuzzy_score() uses to skip hopeless names.
+    void raise_floor(bool prefix, int score) {
+        best_.emplace(prefix, score);
+        if (best_.size() > limit_) best_.pop();
+        if (best_.size() == limit_) {
+            const auto& [top_prefix, top_score] = best_.top();
+            floor_ = top_prefix ? std::numeric_limits<int>::max() : top_score;
+        }
+    }
+
     std::string_view q_;
     size_t limit_;
     SymbolMatchStats& st_;
     std::vector<ScoredName>& out_;
     SubsequenceScan scan_{q_};
+    // The best `limit_` (prefix, score) keys of distinct names, the worst on top.
+    std::priority_queue<std::pair<bool, int>, std::vector<std::pair<bool, int>>, std::greater<>> best_;
+    int floor_ = std::numeric_limits<int>::min();
 };
 
 // Tier 1: the names the query begins (after folding), one contiguous run
@@ -237,14 +262,14 @@ Expected<std::vector<ScoredName>> match_symbol_names(Db& db, std::string_view q,
     }
     if (auto r = score_prefixed(db, q, scorer); !r) return r.error();
     for (const auto& n : delta) {
-        if (scorer.begins(n)) scorer.score(n, true);
+        if (scorer.begins(n)) scorer.score(n, true, false);
     }
     keep_best(out, limit);
     // The names the query begins rank first; only when they are too few to
     // fill the answer do the other fuzzy matches count.
     if (out.size() >= (enough_prefixed == 0 ? limit : enough_prefixed)) return out;
     if (auto r = score_fuzzy(db, q, scorer, st); !r) return r.error();
-    for (const auto& n : delta) scorer.score_unless_begins(n, 0);
+    for (const auto& n : delta) scorer.score_unless_begins(n, 0, false);
     keep_best(out, limit);
     return out;
 }

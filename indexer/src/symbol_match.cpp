@@ -19,31 +19,48 @@ bool digit(char c) { return c >= '0' && c <= '9'; }
 
 namespace {
 
+// Byte classes for folding: other bytes are dropped and end a segment.
+enum : uint8_t { kOther = 0, kLower = 1, kUpper = 2, kDigit = 3 };
+
+constexpr std::array<uint8_t, 256> make_classes() {
+    std::array<uint8_t, 256> t{};
+    for (int c = 'a'; c <= 'z'; ++c) t[static_cast<size_t>(c)] = kLower;
+    for (int c = 'A'; c <= 'Z'; ++c) t[static_cast<size_t>(c)] = kUpper;
+    for (int c = '0'; c <= '9'; ++c) t[static_cast<size_t>(c)] = kDigit;
+    return t;
+}
+constexpr std::array<uint8_t, 256> kClass = make_classes();
+
+// kStartsSegment[previous kept byte's class][this byte's class], kOther
+// standing for "none since the last dropped byte": the first kept byte
+// after a dropped one, an upper after a non-upper, and a change between
+// digits and the rest each start a segment.
+constexpr uint8_t kStartsSegment[4][4] = {
+    {1, 1, 1, 1},  // after a dropped byte or at the start
+    {0, 0, 1, 1},  // after a lower
+    {0, 0, 0, 1},  // after an upper
+    {0, 1, 1, 0},  // after a digit
+};
+
 // fold_name() into caller-provided arrays of kMaxMatchedName bytes; returns
-// the folded length. fuzzy_score() runs it for up to ~250k names a query,
-// so it allocates nothing.
+// the folded length. fuzzy_score() runs it for every name the dictionary
+// scan lets through, so it allocates nothing and branches little.
 size_t fold_into(std::string_view name, char* chars, uint8_t* heads) {
     size_t len = 0;
-    bool boundary = true;  // the next kept char starts a segment
-    char prev = 0;
+    uint8_t prev = kOther;
     for (char c : name) {
-        if (len == kMaxMatchedName) break;
-        if (!lower(c) && !upper(c) && !digit(c)) {
-            boundary = true;
-            prev = 0;
+        const uint8_t cls = kClass[static_cast<unsigned char>(c)];
+        if (cls == kOther) {
+            prev = kOther;
             continue;
         }
-        bool head = boundary || (upper(c) && !upper(prev)) || (digit(c) != digit(prev) && prev != 0);
-        // "HTTPCode": the C of Code starts a segment (an upper followed by a lower after uppers).
-        chars[len] = upper(c) ? static_cast<char>(c - 'A' + 'a') : c;
-        heads[len] = head ? 1 : 0;
+        if (len == kMaxMatchedName) break;
+        chars[len] = cls == kUpper ? static_cast<char>(c - 'A' + 'a') : c;
+        heads[len] = kStartsSegment[prev][cls];
         ++len;
-        if (lower(c) && upper(prev) && len >= 3) {
-            const size_t i = len - 2;
-            if (!heads[i]) heads[i] = 1;
-        }
-        boundary = false;
-        prev = c;
+        // "HTTPCode": the C of Code starts a segment (an upper followed by a lower after uppers).
+        if (cls == kLower && prev == kUpper && len >= 3) heads[len - 2] = 1;
+        prev = cls;
     }
     return len;
 }
@@ -94,34 +111,38 @@ int compare_folded_prefix(std::string_view name, std::string_view q) {
     return k == q.size() ? 0 : -1;  // a proper prefix of q sorts before it
 }
 
-namespace {
+// Per-step score terms of fuzzy_score(): its bound below depends on them.
+constexpr int kStartBonus = 10;  // the query's first char is the name's first
+constexpr int kHeadScore = 5, kInnerScore = 1, kAdjacentScore = 4, kJumpScore = 1;
+static_assert(kJumpScore <= kAdjacentScore && kInnerScore <= kHeadScore, "the bound takes the adjacent head step as the best");
 
-// Whether q is a subsequence of the lowercase of name: a cheap first test.
-bool subsequence(std::string_view q, std::string_view name) {
-    size_t k = 0;
-    for (char c : name) {
-        if (upper(c)) c = static_cast<char>(c - 'A' + 'a');
-        if (k < q.size() && c == q[k]) ++k;
-    }
-    return k == q.size();
-}
-
-}  // namespace
-
-std::optional<int> fuzzy_score(std::string_view q, std::string_view name) {
-    if (q.empty() || !subsequence(q, name)) return std::nullopt;
+std::optional<int> fuzzy_score(std::string_view q, std::string_view name, int at_least) {
+    if (q.empty()) return std::nullopt;
     char n[kMaxMatchedName];
     uint8_t heads[kMaxMatchedName];
     const size_t len = fold_into(name, n, heads);
     const size_t m = q.size();
     if (m > len) return std::nullopt;
+    const int segments = static_cast<int>(std::count(heads, heads + len, 1));
+    const std::string_view folded(n, len);
+    const bool begins = folded.substr(0, m) == q;
+    if (!begins) {
+        // The most the match below can score: the first char on a head
+        // (with the start bonus only where the name's first char is the
+        // query's), every later one adjacent and on a head, nothing missed;
+        // the bonuses at the end need `begins`.
+        const int first = kHeadScore + 1 + (n[0] == q[0] ? kStartBonus : 0);
+        const int bound = first + static_cast<int>(m - 1) * (kAdjacentScore + kHeadScore) -
+                          static_cast<int>(len - m) - 4 * (segments - 1);
+        if (bound < at_least) return std::nullopt;
+    }
     std::array<int, kHeadJumps> jumps[kMaxMatchedName];
     next_heads_into(heads, len, jumps);
     // best[i]: the best score with the current query char placed at i.
     constexpr int kNone = -1'000'000;
     int best[kMaxMatchedName], next[kMaxMatchedName];
     for (size_t i = 0; i < len; ++i) {
-        best[i] = n[i] == q[0] ? (heads[i] ? 6 : 1) + (i == 0 ? 10 : 0) : kNone;
+        best[i] = n[i] == q[0] ? (heads[i] ? kHeadScore + 1 : kInnerScore) + (i == 0 ? kStartBonus : 0) : kNone;
     }
     for (size_t k = 1; k < m; ++k) {
         std::fill(next, next + len, kNone);
@@ -130,12 +151,13 @@ std::optional<int> fuzzy_score(std::string_view q, std::string_view name) {
             for (size_t d = 1; d <= static_cast<size_t>(kMaxGap) && p + d < len; ++d) {
                 const size_t i = p + d;
                 if (n[i] != q[k]) continue;
-                const int s = best[p] + (d == 1 ? 4 : 1 - static_cast<int>(d)) + (heads[i] ? 5 : 1);
+                const int s = best[p] + (d == 1 ? kAdjacentScore : 1 - static_cast<int>(d)) +
+                              (heads[i] ? kHeadScore : kInnerScore);
                 next[i] = std::max(next[i], s);
             }
             for (int h : jumps[p]) {
                 if (h < 0 || n[static_cast<size_t>(h)] != q[k]) continue;
-                next[static_cast<size_t>(h)] = std::max(next[static_cast<size_t>(h)], best[p] + 1 + 5);
+                next[static_cast<size_t>(h)] = std::max(next[static_cast<size_t>(h)], best[p] + kJumpScore + kHeadScore);
             }
         }
         std::copy(next, next + len, best);
@@ -152,11 +174,9 @@ std::optional<int> fuzzy_score(std::string_view q, std::string_view name) {
     // matched earns a bonus above, so without this a query's letters landing
     // on the heads of a long name (MID_TX_LOCK_MODE for "mtxlck") would beat
     // the name it abbreviates (mutex_lock).
-    const int segments = static_cast<int>(std::count(heads, heads + len, 1));
     int score = best[at] - static_cast<int>(len - m) - 6 * missed - 4 * (segments - 1);
-    const std::string_view folded(n, len);
     if (folded == q) score += 200;
-    else if (folded.substr(0, m) == q) score += 100;
+    else if (begins) score += 100;
     if (name == q) score += 50;  // exact case too (q is folded, so lowercase names)
     return score;
 }

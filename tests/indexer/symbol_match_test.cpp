@@ -66,6 +66,79 @@ TEST_CASE("every name that matches holds every pair of the query (the dictionary
 }
 
 namespace {
+// Random names with segments of every kind: '_' and '.', lower to upper,
+// runs of uppers, letters to digits.
+std::string random_name(std::mt19937& rng, const std::string& alphabet, int max_len) {
+    std::string name;
+    const int len = 1 + static_cast<int>(rng() % static_cast<unsigned>(max_len));
+    for (int k = 0; k < len; ++k) name.push_back(alphabet[rng() % alphabet.size()]);
+    return name;
+}
+
+// The segment rule as ARCHITECTURE.md states it, written plainly.
+FoldedName reference_fold(const std::string& name) {
+    FoldedName f;
+    auto is_lower = [](char c) { return c >= 'a' && c <= 'z'; };
+    auto is_upper = [](char c) { return c >= 'A' && c <= 'Z'; };
+    auto is_digit = [](char c) { return c >= '0' && c <= '9'; };
+    char prev = 0;  // the previous byte if it was kept
+    for (char c : name) {
+        if (!is_lower(c) && !is_upper(c) && !is_digit(c)) {
+            prev = 0;
+            continue;
+        }
+        if (f.chars.size() == kMaxMatchedName) break;
+        const bool head = prev == 0 || (is_upper(c) && !is_upper(prev)) || (is_digit(c) != is_digit(prev));
+        f.chars.push_back(is_upper(c) ? static_cast<char>(c - 'A' + 'a') : c);
+        f.heads.push_back(head ? 1 : 0);
+        if (is_lower(c) && is_upper(prev) && f.chars.size() >= 3) f.heads[f.chars.size() - 2] = 1;
+        prev = c;
+    }
+    return f;
+}
+}  // namespace
+
+TEST_CASE("folding keeps letters and digits and marks segment heads as the match rule states") {
+    std::mt19937 rng(20261128);
+    const std::string alphabet = "abXYZ09_.-HTTPcode";
+    for (int i = 0; i < 20000; ++i) {
+        const std::string name = random_name(rng, alphabet, 24);
+        const FoldedName got = fold_name(name), want = reference_fold(name);
+        INFO("name " << name);
+        CHECK(got.chars == want.chars);
+        CHECK(got.heads == want.heads);
+    }
+    const FoldedName http = fold_name("getHTTPCode");
+    CHECK(http.chars == "gethttpcode");
+    CHECK(http.heads == std::vector<uint8_t>{1, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0});
+}
+
+TEST_CASE("a score floor skips only names that cannot reach it and never changes a score") {
+    std::mt19937 rng(7);
+    const std::string alphabet = "abcdelmnostkrx_ABKR0";
+    int skipped = 0, kept_at_floor = 0;
+    for (int i = 0; i < 30000; ++i) {
+        const std::string name = random_name(rng, alphabet, 30);
+        const std::string q = fold_query(random_name(rng, "abcdelmnokr", 4));
+        const auto exact = fuzzy_score(q, name);
+        if (!exact) continue;
+        for (int floor : {*exact - 7, *exact - 1, *exact, *exact + 1, *exact + 9}) {
+            const auto bounded = fuzzy_score(q, name, floor);
+            INFO("name " << name << " query " << q << " floor " << floor);
+            if (bounded) CHECK(*bounded == *exact);
+            if (*exact >= floor) {
+                CHECK(bounded.has_value());
+                kept_at_floor += floor == *exact;
+            } else if (!bounded) {
+                ++skipped;
+            }
+        }
+    }
+    CHECK(kept_at_floor > 1000);
+    CHECK(skipped > 1000);  // the bound prunes, so the first checks were exercised on skipped names too
+}
+
+namespace {
 // The exact greedy test the scan stands in for: q a subsequence of name's
 // lowercase.
 bool subsequence_of_lowercase(const std::string& q, const std::string& name) {

@@ -17,6 +17,7 @@
 #pragma once
 
 #include <cstdint>
+#include <limits>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -42,7 +43,14 @@ int compare_folded_prefix(std::string_view name, std::string_view q);
 
 // The match score of a folded query against `name` (higher is better), or
 // nothing when it does not match. Exact and prefix matches score highest.
-std::optional<int> fuzzy_score(std::string_view folded_query, std::string_view name);
+// With `at_least`, a name whose score cannot reach it (an upper bound from
+// its folded length and segments, taken before the match itself is
+// scored) may also give nothing: a returned score is always the exact one,
+// and a name scoring `at_least` or more is always returned. It folds the
+// whole name, so a caller expecting few matches filters with
+// SubsequenceScan first.
+std::optional<int> fuzzy_score(std::string_view folded_query, std::string_view name,
+                               int at_least = std::numeric_limits<int>::min());
 
 // The dictionary scan's first test, before fuzzy_score(): whether the
 // folded query may be a subsequence of a name, for names fed in the order a
