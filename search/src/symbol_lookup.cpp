@@ -136,6 +136,7 @@ Expected<std::vector<SymbolMatch>> SymbolLookup::references(std::string_view nam
     }
     // The files a grammar parses (not docs or data) that pass the filter.
     std::vector<indexer::SymbolHit> files;
+    indexer::Bitmap not_read(roaring_bitmap_create());
     size_t largest = 0;  // bytes, as indexed
     for (uint32_t id : ids) {
         auto f = reader_.file(static_cast<int64_t>(id));
@@ -145,11 +146,22 @@ Expected<std::vector<SymbolMatch>> SymbolLookup::references(std::string_view nam
         probe.tag.kind = filter.kind;  // the kind filter applies to definitions' kinds only
         if (!filter.admits(probe)) continue;
         if (!(*f)->skip.empty() || static_cast<uint64_t>((*f)->size) > indexer::kMaxSymbolBytes) {
-            if (stats) ++stats->not_read;  // binary, or no symbols; see the header
+            roaring_bitmap_add(not_read.get(), id);  // binary, or no symbols; see the header
             continue;
         }
         largest = std::max(largest, static_cast<size_t>((*f)->size));
         files.push_back(std::move(probe));
+    }
+    if (stats && !roaring_bitmap_is_empty(not_read.get())) {
+        // The count says which of them may hold the name: every one of its
+        // trigrams, not just what narrowed the candidates (the planner
+        // stops narrowing once few files are left).
+        for (indexer::Trigram t : literal_query(name).trigrams) {
+            auto d = reader_.docs_within(t, not_read.get());
+            if (!d) return std::move(d).error();
+            not_read = std::move(*d);
+        }
+        stats->not_read = roaring_bitmap_get_cardinality(not_read.get());
     }
     // Reading and scanning the files runs in parallel; the index (one
     // connection, not thread-safe) is used before and after.

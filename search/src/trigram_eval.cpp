@@ -1,6 +1,8 @@
 #include "search/trigram_eval.h"
 
 #include <algorithm>
+#include <cstdint>
+#include <optional>
 #include <vector>
 
 namespace idx::search {
@@ -20,42 +22,53 @@ Expected<std::optional<indexer::Bitmap>> evaluate(indexer::IndexReader& reader, 
             // Cheapest lists first, and stop once few files are left: the
             // rest could only narrow further, and reading a handful of files
             // costs less than loading long lists. Skipping a conjunct only
-            // admits more files, so no match is ever dropped.
-            std::vector<std::pair<uint64_t, indexer::Trigram>> order;
-            order.reserve(q.trigrams.size());
+            // admits more files, so no match is ever dropped. A sub-query
+            // that is a plain OR of lists (a word's gram, or the files
+            // without word grams) is costed as the sum of its lists, so
+            // that a rare word narrows before its common trigrams are read.
+            struct Conjunct {
+                uint64_t bytes;
+                indexer::Trigram trigram;
+                const TrigramQuery* sub;  // null: the trigram
+            };
+            std::vector<Conjunct> order;
+            order.reserve(q.trigrams.size() + q.subs.size());
             for (auto t : q.trigrams) {
                 auto bytes = reader.docs_bytes(t);
                 if (!bytes) return std::move(bytes).error();
-                order.emplace_back(*bytes, t);
-            }
-            std::sort(order.begin(), order.end());
-            std::optional<Bitmap> acc;
-            auto few = [&] { return acc && roaring_bitmap_get_cardinality(acc->get()) <= kFewFiles; };
-            auto narrow = [&](Bitmap b) {
-                if (!acc) {
-                    acc = std::move(b);
-                } else {
-                    roaring_bitmap_and_inplace(acc->get(), b.get());
-                }
-            };
-            for (const auto& [bytes, t] : order) {
-                if (few()) return acc;
-                // Past the first list, only the candidates left are looked
-                // up in the next one, which is not built whole.
-                auto d = acc ? reader.docs_within(t, acc->get()) : reader.docs(t);
-                if (!d) return std::move(d).error();
-                if (acc) {
-                    acc = std::move(*d);
-                } else {
-                    narrow(std::move(*d));
-                }
-                if (roaring_bitmap_is_empty(acc->get())) return acc;
+                order.push_back({*bytes, t, nullptr});
             }
             for (const auto& s : q.subs) {
-                if (few()) return acc;
-                auto d = evaluate(reader, s);
+                uint64_t bytes = UINT64_MAX;  // anything else after the lists, in the planner's order
+                if (s.op == TrigramQuery::Op::kOr && s.subs.empty()) {
+                    bytes = 0;
+                    for (auto t : s.trigrams) {
+                        auto b = reader.docs_bytes(t);
+                        if (!b) return std::move(b).error();
+                        bytes += *b;
+                    }
+                }
+                order.push_back({bytes, 0, &s});
+            }
+            std::stable_sort(order.begin(), order.end(),
+                             [](const Conjunct& a, const Conjunct& b) { return a.bytes < b.bytes; });
+            std::optional<Bitmap> acc;
+            auto few = [&] { return acc && roaring_bitmap_get_cardinality(acc->get()) <= kFewFiles; };
+            for (const auto& c : order) {
+                if (few() || (acc && roaring_bitmap_is_empty(acc->get()))) return acc;
+                if (c.sub != nullptr) {
+                    auto d = evaluate(reader, *c.sub);
+                    if (!d) return std::move(d).error();
+                    if (!*d) continue;  // admits every file
+                    if (!acc) acc = std::move(**d);
+                    else roaring_bitmap_and_inplace(acc->get(), (*d)->get());
+                    continue;
+                }
+                // Past the first list, only the candidates left are looked
+                // up in the next one, which is not built whole.
+                auto d = acc ? reader.docs_within(c.trigram, acc->get()) : reader.docs(c.trigram);
                 if (!d) return std::move(d).error();
-                if (*d) narrow(std::move(**d));
+                acc = std::move(*d);
             }
             return acc;
         }
