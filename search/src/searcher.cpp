@@ -11,6 +11,7 @@
 #include <tbb/parallel_for_each.h>
 
 #include "common/file_io.h"
+#include "common/newline_count.h"
 #include "indexer/binary_detection.h"
 #include "indexer/walker.h"
 #include "index_filter.h"
@@ -139,7 +140,7 @@ public:
                 stop = true;
                 return;
             }
-            line_no += static_cast<size_t>(std::count(buf.data() + counted_to, buf.data() + off, '\n'));
+            line_no += static_cast<size_t>(count_newlines(buf.data() + counted_to, off - counted_to));
             counted_to = off;
             fm.lines.push_back({line_no, std::string(buf.data() + off, len)});
         });

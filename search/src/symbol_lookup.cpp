@@ -17,6 +17,7 @@
 #include <limits>
 
 #include "common/file_io.h"
+#include "common/newline_count.h"
 #include "common/substring_search.h"
 #include "indexer/file_types.h"
 #include "indexer/path_order.h"
@@ -152,14 +153,17 @@ Expected<std::vector<SymbolMatch>> SymbolLookup::references(std::string_view nam
         largest = std::max(largest, static_cast<size_t>((*f)->size));
         files.push_back(std::move(probe));
     }
-    if (stats && !roaring_bitmap_is_empty(not_read.get())) {
+    if (stats) {
         // The count says which of them may hold the name: every one of its
-        // trigrams, not just what narrowed the candidates (the planner
-        // stops narrowing once few files are left).
-        for (indexer::Trigram t : literal_query(name).trigrams) {
-            auto d = reader_.docs_within(t, not_read.get());
-            if (!d) return std::move(d).error();
-            not_read = std::move(*d);
+        // trigrams. Candidates this few may not have been narrowed by all
+        // of them (see evaluate()); more were.
+        if (ids.size() <= kFewFiles) {
+            for (indexer::Trigram t : literal_query(name).trigrams) {
+                if (roaring_bitmap_is_empty(not_read.get())) break;
+                auto d = reader_.docs_within(t, not_read.get());
+                if (!d) return std::move(d).error();
+                not_read = std::move(*d);
+            }
         }
         stats->not_read = roaring_bitmap_get_cardinality(not_read.get());
     }
@@ -182,8 +186,7 @@ Expected<std::vector<SymbolMatch>> SymbolLookup::references(std::string_view nam
                 (end < text.size() && ident_char(static_cast<unsigned char>(text[end])))) {
                 continue;
             }
-            line += static_cast<uint32_t>(std::count(text.begin() + static_cast<long>(counted),
-                                                     text.begin() + static_cast<long>(pos), '\n'));
+            line += static_cast<uint32_t>(count_newlines(text.data() + counted, pos - counted));
             counted = pos;
             size_t line_start = 0;
             SymbolMatch m{files[i], 0, 0};

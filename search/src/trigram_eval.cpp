@@ -6,13 +6,6 @@
 #include <vector>
 
 namespace idx::search {
-namespace {
-
-// An AND stops narrowing at this many files (see below).
-constexpr uint64_t kFewFiles = 16;
-
-}  // namespace
-
 Expected<std::optional<indexer::Bitmap>> evaluate(indexer::IndexReader& reader, const TrigramQuery& q) {
     using indexer::Bitmap;
     switch (q.op) {

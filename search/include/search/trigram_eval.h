@@ -1,6 +1,7 @@
 // Evaluating a trigram query against an index.
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string_view>
 
@@ -10,8 +11,14 @@
 
 namespace idx::search {
 
+// An AND stops narrowing once this many files or fewer are left: reading
+// them costs less than loading more lists.
+constexpr uint64_t kFewFiles = 16;
+
 // The files `q` admits; nullopt stands for "every file". May hold ids of
-// files changed or deleted since indexing.
+// files changed or deleted since indexing. An AND applies every conjunct
+// unless it leaves kFewFiles files or fewer, so a result larger than that
+// satisfies every conjunct.
 Expected<std::optional<indexer::Bitmap>> evaluate(indexer::IndexReader& reader, const TrigramQuery& q);
 
 // The query every file containing `literal` (byte for byte, or differing in
