@@ -123,6 +123,7 @@ private:
     // them (ties go by name), and never past `limit` names it begins: that
     // score is `floor_`, which fuzzy_score() uses to skip hopeless names.
     void raise_floor(bool prefix, int score) {
+        if (limit_ == 0) return;
         best_.emplace(prefix, score);
         if (best_.size() > limit_) best_.pop();
         if (best_.size() == limit_) {
@@ -249,6 +250,7 @@ Expected<std::vector<ScoredName>> match_symbol_names(Db& db, std::string_view q,
     SymbolMatchStats local;
     SymbolMatchStats& st = stats ? *stats : local;
     std::vector<ScoredName> out;
+    if (limit == 0) return out;
     NameScorer scorer(q, limit, st, out);
     std::vector<std::string> delta;
     {

@@ -48,7 +48,7 @@ Expected<std::optional<indexer::Bitmap>> evaluate(indexer::IndexReader& reader, 
             std::optional<Bitmap> acc;
             auto few = [&] { return acc && roaring_bitmap_get_cardinality(acc->get()) <= kFewFiles; };
             for (const auto& c : order) {
-                if (few() || (acc && roaring_bitmap_is_empty(acc->get()))) return acc;
+                if (few()) return acc;  // also when none is left
                 if (c.sub != nullptr) {
                     auto d = evaluate(reader, *c.sub);
                     if (!d) return std::move(d).error();

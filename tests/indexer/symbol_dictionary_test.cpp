@@ -4,6 +4,7 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <cstdint>
 #include <random>
 #include <set>
 #include <string>
@@ -104,17 +105,26 @@ TEST_CASE("symbol dictionary lookups equal a scan of every name, with and withou
             }
             if (q.empty()) continue;
             for (size_t limit : {size_t{1}, size_t{10}, size_t{60}}) {
-                INFO("query " << q << " limit " << limit);
-                auto got = match_symbol_names(*db, q, limit);
-                REQUIRE(got.ok());
-                const auto want = brute_force(names, q, limit);
-                REQUIRE(got->size() == want.size());
-                for (size_t i = 0; i < want.size(); ++i) {
-                    CHECK((*got)[i].name == want[i].name);
-                    CHECK((*got)[i].score == want[i].score);
-                    CHECK((*got)[i].prefix == want[i].prefix);
+                // The default reads the other matches only when fewer than
+                // `limit` names begin with q; SIZE_MAX always reads them,
+                // so the fuzzy tier runs after the prefixed names filled
+                // the answer (its floor then shuts out every other name).
+                for (size_t enough : {size_t{0}, SIZE_MAX}) {
+                    INFO("query " << q << " limit " << limit << " enough_prefixed " << enough);
+                    auto got = match_symbol_names(*db, q, limit, nullptr, enough);
+                    REQUIRE(got.ok());
+                    const auto want = brute_force(names, q, limit);
+                    REQUIRE(got->size() == want.size());
+                    for (size_t i = 0; i < want.size(); ++i) {
+                        CHECK((*got)[i].name == want[i].name);
+                        CHECK((*got)[i].score == want[i].score);
+                        CHECK((*got)[i].prefix == want[i].prefix);
+                    }
                 }
             }
+            auto none = match_symbol_names(*db, q, 0);
+            REQUIRE(none.ok());
+            CHECK(none->empty());
         }
     };
     check_queries(300);

@@ -108,6 +108,14 @@ TEST_CASE("folding keeps letters and digits and marks segment heads as the match
         CHECK(got.chars == want.chars);
         CHECK(got.heads == want.heads);
     }
+    // Past kMaxMatchedName kept bytes the rest is not folded.
+    for (int i = 0; i < 200; ++i) {
+        const std::string name = random_name(rng, alphabet, 600);
+        const FoldedName got = fold_name(name), want = reference_fold(name);
+        INFO("name " << name);
+        CHECK(got.chars == want.chars);
+        CHECK(got.heads == want.heads);
+    }
     const FoldedName http = fold_name("getHTTPCode");
     CHECK(http.chars == "gethttpcode");
     CHECK(http.heads == std::vector<uint8_t>{1, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0});

@@ -47,8 +47,8 @@ int compare_folded_prefix(std::string_view name, std::string_view q);
 // its folded length and segments, taken before the match itself is
 // scored) may also give nothing: a returned score is always the exact one,
 // and a name scoring `at_least` or more is always returned. It folds the
-// whole name, so a caller expecting few matches filters with
-// SubsequenceScan first.
+// name (up to kMaxMatchedName kept bytes) before any test, so a caller
+// expecting few matches filters with SubsequenceScan first.
 std::optional<int> fuzzy_score(std::string_view folded_query, std::string_view name,
                                int at_least = std::numeric_limits<int>::min());
 

@@ -17,8 +17,9 @@ constexpr uint64_t kFewFiles = 16;
 
 // The files `q` admits; nullopt stands for "every file". May hold ids of
 // files changed or deleted since indexing. An AND applies every conjunct
-// unless it leaves kFewFiles files or fewer, so a result larger than that
-// satisfies every conjunct.
+// unless it leaves kFewFiles files or fewer: a result larger than that was
+// narrowed by each of its trigrams and sub-queries (a sub-query that holds
+// an AND may itself admit more than its matches).
 Expected<std::optional<indexer::Bitmap>> evaluate(indexer::IndexReader& reader, const TrigramQuery& q);
 
 // The query every file containing `literal` (byte for byte, or differing in
