@@ -1,6 +1,7 @@
-// idx_cli_main: the command-line front end, loaded by cli/launcher.c. Parses
-// arguments, runs one command, and maps its result to ripgrep's exit codes:
-// 0 found, 1 nothing, 2 error.
+// idx-cli: the command-line front end, which `idx` executes (cli/idx_main.cpp)
+// for every command it does not run itself. Parses arguments, runs one
+// command, and maps its result to ripgrep's exit codes: 0 found, 1 nothing,
+// 2 error.
 #include <csignal>
 #include <cstdio>
 #include <string>
@@ -23,7 +24,7 @@
 #define IDX_VERSION "0.0.0"
 #endif
 
-extern "C" __attribute__((visibility("default"))) int idx_cli_main(int argc, char** argv) {
+int main(int argc, char** argv) {
     std::signal(SIGPIPE, SIG_IGN);  // a closed pipe is handled as EPIPE by Output
 
     CLI::App app("idx: a codebase indexer and search engine for people and LLM agents", "idx");

@@ -3,13 +3,14 @@
 // `--version` and the symbol lookups (def, refs, sym, outline) run here, in
 // a binary with the C++ runtime, SQLite and zstd linked in statically and no
 // shared C++ library: the dynamic linker has almost nothing to bind, so a
-// lookup costs about what `global -x` does. Every other command lives in
-// libidx_cli.so (TBB, Hyperscan, simdjson, ...), and `ask` in libidx_ask.so
-// (libcurl), each loaded from this executable's folder on demand. The two share no C++ objects: only argv
-// crosses into the library.
+// lookup costs about what `global -x` does. Every other command runs in
+// idx-cli (TBB, Hyperscan, simdjson, ...), which this process becomes by
+// execv(), and `ask` in libidx_ask.so (libcurl), loaded on demand; both sit
+// in this executable's folder. Only argv crosses into them.
 #include <dlfcn.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <climits>
 #include <cstdio>
 #include <cstring>
@@ -43,17 +44,33 @@ int run_lookup(int argc, char** argv, const std::string& chosen) {
     return command.run();
 }
 
-// Loads `lib` from this executable's folder and runs its `entry`.
-int run_library(int argc, char** argv, const char* kLib, const char* entry_name) {
-    char path[PATH_MAX];
-    const ssize_t n = ::readlink("/proc/self/exe", path, sizeof path - std::strlen(kLib) - 1);
+// The path of `file` in this executable's folder, in `path` (PATH_MAX
+// bytes); false after saying why on stderr.
+bool beside_this_executable(const char* file, char* path) {
+    const ssize_t n = ::readlink("/proc/self/exe", path, PATH_MAX - std::strlen(file) - 1);
     if (n <= 0) {
         std::fputs("idx: cannot locate the idx executable (/proc/self/exe)\n", stderr);
-        return 2;
+        return false;
     }
     path[n] = '\0';
     char* slash = std::strrchr(path, '/');
-    std::strcpy(slash ? slash + 1 : path, kLib);
+    std::strcpy(slash ? slash + 1 : path, file);
+    return true;
+}
+
+// Becomes idx-cli with the same arguments; returns only if that fails.
+int run_front_end(char** argv) {
+    char path[PATH_MAX];
+    if (!beside_this_executable("idx-cli", path)) return 2;
+    ::execv(path, argv);
+    std::fprintf(stderr, "idx: cannot run %s: %s\n", path, std::strerror(errno));
+    return 2;
+}
+
+// Loads `lib` from this executable's folder and runs its `entry`.
+int run_library(int argc, char** argv, const char* kLib, const char* entry_name) {
+    char path[PATH_MAX];
+    if (!beside_this_executable(kLib, path)) return 2;
     void* lib = ::dlopen(path, RTLD_LAZY | RTLD_LOCAL);
     if (lib == nullptr) {
         std::fprintf(stderr, "idx: cannot load %s\n", ::dlerror());
@@ -80,5 +97,5 @@ int main(int argc, char** argv) {
         return run_lookup(argc, argv, chosen);
     }
     if (chosen == "ask") return run_library(argc, argv, "libidx_ask.so", "idx_ask_main");
-    return run_library(argc, argv, "libidx_cli.so", "idx_cli_main");
+    return run_front_end(argv);
 }

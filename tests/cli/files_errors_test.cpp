@@ -40,9 +40,9 @@ TEST_CASE("a directory without read permission is reported like rg") {
         TempTree bin;
         ::chmod(bin.root().c_str(), 0755);
         const std::string exe(IDX_BINARY);
-        const std::string lib = exe.substr(0, exe.rfind('/') + 1) + "libidx_cli.so";
+        const std::string front_end = exe.substr(0, exe.rfind('/') + 1) + "idx-cli";
         std::filesystem::copy_file(exe, bin.path("idx"));
-        std::filesystem::copy_file(lib, bin.path("libidx_cli.so"));
+        std::filesystem::copy_file(front_end, bin.path("idx-cli"));
         auto run = [&](const std::string& tool, const std::string& sub) {
             return run_process({"setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", tool, sub}, t.root(),
                                idx::test::isolated_env(t));

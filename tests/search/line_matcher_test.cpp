@@ -1,5 +1,6 @@
 #include <doctest/doctest.h>
 
+#include <random>
 #include <string>
 #include <vector>
 
@@ -93,4 +94,33 @@ TEST_CASE("pure-ASCII text gets the Unicode answers from the byte database") {
     SearchRequest kelvin = req("\xE2\x84\xAA");
     kelvin.case_insensitive = true;
     CHECK(lines(kelvin, "k\nx\n") == std::vector<std::string>{"k"});
+}
+
+TEST_CASE("a plain literal found without Hyperscan matches the lines the regex engine matches") {
+    // "(?:lit)" means the literal but is not plain, so it takes the Hyperscan
+    // path; -F with the same bytes and the bare literal take the fast path.
+    std::mt19937 rng(1129);
+    const std::string alphabet = "ab\n\n c";
+    int hits = 0;
+    for (int round = 0; round < 3000; ++round) {
+        std::string text(rng() % 60, 'a');
+        for (char& c : text) c = alphabet[rng() % alphabet.size()];
+        std::string lit(1 + rng() % 3, 'a');
+        for (char& c : lit) c = "abc "[rng() % 4];
+        SearchRequest fixed = req(lit);
+        fixed.fixed_strings = true;
+        const auto want = lines(req("(?:" + lit + ")"), text);
+        INFO("text '" << text << "' literal '" << lit << "'");
+        CHECK(lines(req(lit), text) == want);
+        CHECK(lines(fixed, text) == want);
+        hits += !want.empty();
+    }
+    CHECK(hits > 1000);
+    // Several hits on one line report it once; the last line may lack '\n'.
+    CHECK(lines(req("ab"), "abab ab\nx\nab") == std::vector<std::string>{"abab ab", "ab"});
+    // Punctuation that is a metacharacter, or case folding, is not a literal here.
+    CHECK(lines(req("a.c"), "abc\n") == std::vector<std::string>{"abc"});
+    SearchRequest folded = req("ABC");
+    folded.case_insensitive = true;
+    CHECK(lines(folded, "xabcx\n") == std::vector<std::string>{"xabcx"});
 }
