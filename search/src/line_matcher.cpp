@@ -1,5 +1,6 @@
 #include "search/line_matcher.h"
 
+#include "common/substring_search.h"
 #include "pcre2_matcher.h"
 
 #include <simdjson.h>
@@ -14,6 +15,25 @@
 
 namespace idx::search {
 namespace {
+
+// The literal a pattern stands for, when it is one case-sensitive run of
+// ASCII bytes with no regex meaning: with -F any such bytes, else only
+// letters, digits and punctuation that is never a metacharacter (Rust's
+// regex syntax: \.+*?()|[]{}^$ always, #&-~ in some contexts, so all are
+// left to the regex engines).
+std::optional<std::string> plain_literal(const SearchRequest& r, bool caseless) {
+    if (r.pcre2 || r.word || r.line || caseless || r.patterns.size() != 1) return std::nullopt;
+    const std::string& p = r.patterns.front();
+    if (p.empty()) return std::nullopt;
+    for (char c : p) {
+        const auto u = static_cast<unsigned char>(c);
+        if (u >= 0x80 || u == '\n') return std::nullopt;
+        if (r.fixed_strings) continue;
+        const bool plain = std::isalnum(u) || u == '_' || u == ' ' || std::strchr("!\"%',/:;<=>@`", c) != nullptr;
+        if (!plain) return std::nullopt;
+    }
+    return p;
+}
 
 std::string wrap(const SearchRequest& r, std::string_view pattern) {
     std::string p = r.fixed_strings ? escape_regex(pattern) : std::string(pattern);
@@ -298,6 +318,10 @@ Expected<LineMatcher> LineMatcher::compile(const SearchRequest& r) {
         m.spans_ = std::make_shared<Pcre2Matcher>(std::move(*sp));
     }
     if (r.pcre2) return use_pcre2();
+    if (auto lit = plain_literal(r, caseless)) {
+        m.literal_ = std::move(*lit);
+        return m;
+    }
     // Hyperscan's compile time explodes on large bounded repeats in UTF-8
     // mode (foo.{0,1000}bar ran for minutes) and cannot be cancelled; PCRE2
     // compiles those at once.
@@ -343,6 +367,7 @@ std::vector<std::pair<uint32_t, uint32_t>> LineMatcher::spans(std::string_view l
 
 Expected<LineMatcher::Scratch> LineMatcher::make_scratch() const {
     Scratch s;
+    if (!literal_.empty()) return s;
     if (pcre_) {
         s.pcre_ = std::make_unique<Pcre2Scratch>(Pcre2Scratch{pcre_->make_match_data()});
         if (!s.pcre_->md) return Error::io("cannot allocate PCRE2 match data");
@@ -356,6 +381,20 @@ Expected<LineMatcher::Scratch> LineMatcher::make_scratch() const {
 
 bool LineMatcher::for_each_line(std::string_view buf, Scratch& scratch,
                                 const std::function<void(size_t, size_t)>& on_line) const {
+    if (!literal_.empty()) {
+        // Each line holding the literal once, in order: after a hit, the
+        // search resumes at the next line.
+        for (size_t at = find_substring(buf, literal_); at != std::string_view::npos;) {
+            const size_t nl_before = at == 0 ? std::string_view::npos : buf.rfind('\n', at - 1);
+            const size_t start = nl_before == std::string_view::npos ? 0 : nl_before + 1;
+            const size_t nl_after = buf.find('\n', at + literal_.size());
+            const size_t end = nl_after == std::string_view::npos ? buf.size() : nl_after;
+            on_line(start, end - start);
+            if (nl_after == std::string_view::npos) break;
+            at = find_substring(buf, literal_, nl_after + 1);
+        }
+        return true;
+    }
     if (pcre_) return pcre_->for_each_line(buf, scratch.pcre_->md.get(), on_line);
     const hs_database_t* db = bytes_->get();
     hs_scratch_t* sc = scratch.bytes_.get();

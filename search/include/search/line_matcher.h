@@ -12,6 +12,7 @@
 
 #include <functional>
 #include <memory>
+#include <string>
 #include <utility>
 #include <vector>
 #include <string_view>
@@ -57,6 +58,11 @@ private:
     // need (nullptr if it cannot be).
     const Unicode* unicode() const;
 
+    // One case-sensitive ASCII literal (no -w, -x, -P): found with
+    // find_substring, with no Hyperscan database to compile (~0.5 ms of a
+    // rare literal's ~9 ms search). It means the same on bytes as on
+    // characters, as the byte database would.
+    std::string literal_;
     // Pure-ASCII text, and any text when the pattern is byte_safe_ (means
     // the same on bytes as on characters): Hyperscan's byte database.
     std::shared_ptr<HsDatabase> bytes_;
