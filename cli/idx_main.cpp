@@ -47,8 +47,9 @@ int run_lookup(int argc, char** argv, const std::string& chosen) {
 // The path of `file` in this executable's folder, in `path` (PATH_MAX
 // bytes); false after saying why on stderr.
 bool beside_this_executable(const char* file, char* path) {
-    const ssize_t n = ::readlink("/proc/self/exe", path, PATH_MAX - std::strlen(file) - 1);
-    if (n <= 0) {
+    const auto room = static_cast<ssize_t>(PATH_MAX - std::strlen(file) - 1);
+    const ssize_t n = ::readlink("/proc/self/exe", path, static_cast<size_t>(room));
+    if (n <= 0 || n >= room) {  // n == room: the path may have been cut short
         std::fputs("idx: cannot locate the idx executable (/proc/self/exe)\n", stderr);
         return false;
     }

@@ -1,9 +1,11 @@
 // The binary's front door: version, help, and bad arguments (exit 2, one line).
 #include <doctest/doctest.h>
 
+#include <filesystem>
 #include <string>
 
 #include "tests/support/process.h"
+#include "tests/support/temp_tree.h"
 
 using idx::test::run_process;
 
@@ -84,4 +86,18 @@ TEST_CASE("a negative or non-numeric count is refused by every count option, on 
         CHECK(count_lines(r.err) == 1);
         CHECK(r.err.find(option + ": expected a whole number of 0 or more") != std::string::npos);
     }
+}
+
+TEST_CASE("without idx-cli beside it, idx runs its lookups but says on one line that it cannot run the rest") {
+    // idx executes idx-cli from its own folder for every command but
+    // --version, the lookups and ask: a copy of idx alone must fail clearly.
+    idx::test::TempTree bin;
+    std::filesystem::copy_file(IDX_BINARY, bin.path("idx"));
+    auto version = run_process({bin.path("idx"), "--version"});
+    CHECK(version.exit_code == 0);
+    auto r = run_process({bin.path("idx"), "files"});
+    CHECK(r.exit_code == 2);
+    CHECK(count_lines(r.err) == 1);
+    CHECK(r.err.find("cannot run " + bin.path("idx-cli")) != std::string::npos);
+    CHECK(r.out.empty());
 }

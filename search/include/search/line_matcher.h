@@ -1,6 +1,7 @@
 // LineMatcher: finds the lines of a buffer that match a SearchRequest, with
-// Hyperscan. Lines are '\n'-terminated and matched one at a time in meaning:
-// a match never spans a line break, as in ripgrep without -U.
+// Hyperscan (or, for one case-sensitive ASCII literal, find_substring).
+// Lines are '\n'-terminated and matched one at a time in meaning: a match
+// never spans a line break, as in ripgrep without -U.
 //
 // A LineMatcher may be shared by threads once compiled; each thread passes
 // its own Scratch. Pure-ASCII text is matched by Hyperscan's byte database,
