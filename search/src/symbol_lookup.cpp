@@ -155,10 +155,10 @@ Expected<std::vector<SymbolMatch>> SymbolLookup::references(std::string_view nam
     }
     if (stats) {
         // The count says which of them may hold the name: every one of its
-        // trigrams. Candidates this few may not have been narrowed by all
+        // trigrams (query.trigrams; the word gram is a sub-query). Candidates this few may not have been narrowed by all
         // of them (see evaluate()); more were.
         if (ids.size() <= kFewFiles) {
-            for (indexer::Trigram t : literal_query(name).trigrams) {
+            for (indexer::Trigram t : query.trigrams) {
                 if (roaring_bitmap_is_empty(not_read.get())) break;
                 auto d = reader_.docs_within(t, not_read.get());
                 if (!d) return std::move(d).error();
