@@ -45,16 +45,15 @@ int run(int argc, char** argv) {
     // Only the chosen subcommand declares its options: start-up stays as
     // cheap as `rg --version` (CLI11 option objects are not free).
     const std::string chosen = idx::cli::chosen_subcommand(argc, argv);
+    if (idx::cli::is_lookup_subcommand(chosen)) return idx::cli::run_local_lookup(argc, argv);
     idx::cli::FilesCommand files(app, chosen == "files");
     idx::cli::SearchCommand search(app, chosen == "search");
     idx::cli::IndexCommand index(app, chosen == "index");
     idx::cli::StatusCommand status(app, chosen == "status");
     idx::cli::WatchCommand watch(app, chosen == "watch");
+    // Listed for --help; run_local_lookup() above runs them.
     using Mode = idx::cli::SymbolCommand::Mode;
-    idx::cli::SymbolCommand def(app, Mode::kDef, chosen == "def");
-    idx::cli::SymbolCommand refs(app, Mode::kRefs, chosen == "refs");
-    idx::cli::SymbolCommand sym(app, Mode::kSym, chosen == "sym");
-    idx::cli::SymbolCommand outline(app, Mode::kOutline, chosen == "outline");
+    for (Mode m : {Mode::kDef, Mode::kRefs, Mode::kSym, Mode::kOutline}) idx::cli::SymbolCommand(app, m, false);
     idx::cli::MapCommand map(app, chosen == "map");
     idx::cli::QueryCommand query(app, chosen == "query");
     idx::cli::McpCommand mcp(app, chosen == "mcp");
@@ -67,9 +66,6 @@ int run(int argc, char** argv) {
     if (index.selected()) return index.run();
     if (status.selected()) return status.run();
     if (watch.selected()) return watch.run();
-    for (auto* c : {&def, &refs, &sym, &outline}) {
-        if (c->selected()) return c->run();
-    }
     if (map.selected()) return map.run();
     if (query.selected()) return query.run();
     if (mcp.selected()) return mcp.run();

@@ -1,13 +1,12 @@
-// idx: the executable.
-//
-// `--version` and the symbol lookups (def, refs, sym, outline) run here, in
-// a binary with the C++ runtime, SQLite and zstd linked in statically and no
-// shared C++ library: the dynamic linker has almost nothing to bind, so a
-// lookup costs about what `global -x` does. Every other command runs in
-// idx-cli (TBB, Hyperscan, simdjson, ...), which this process becomes by
-// execv(), and `ask` in libidx_ask.so (libcurl), loaded on demand; both sit
-// in this executable's folder. Only argv crosses into them.
-#include <dlfcn.h>
+// idx: the executable people and agents run. It is small and fully static
+// (no dynamic linker, ~0.4 ms to start here) and does little itself:
+//   --version                 prints it;
+//   def, refs, sym, outline   hands the command to the `idx watch` of the
+//                             index when one runs (lookup_channel.h), else
+//                             becomes idx-lookup;
+//   ask                       becomes idx-lookup (which loads libidx_ask.so);
+//   anything else             becomes idx-cli.
+// All of them sit in this executable's folder; only argv crosses, by execv().
 #include <unistd.h>
 
 #include <cerrno>
@@ -16,12 +15,11 @@
 #include <cstring>
 #include <string>
 
-#include <CLI/CLI.hpp>
-
 #include "chosen_subcommand.h"
-#include "indexer/sqlite.h"
-#include "parse_args.h"
-#include "symbol_command.h"
+#include "common/lexical_path.h"
+#include "indexer/index_locator.h"
+#include "lookup_channel.h"
+#include "sibling_executable.h"
 
 #ifndef IDX_VERSION
 #define IDX_VERSION "0.0.0"
@@ -29,61 +27,30 @@
 
 namespace {
 
-int run_lookup(int argc, char** argv, const std::string& chosen) {
-    using idx::cli::SymbolCommand;
-    // A lookup is one thread from start to end.
-    (void)idx::indexer::use_sqlite_from_one_thread();
-    CLI::App app("idx: a codebase indexer and search engine for people and LLM agents", "idx");
-    app.require_subcommand(1, 1);
-    const SymbolCommand::Mode mode = chosen == "def"    ? SymbolCommand::Mode::kDef
-                                     : chosen == "refs" ? SymbolCommand::Mode::kRefs
-                                     : chosen == "sym"  ? SymbolCommand::Mode::kSym
-                                                        : SymbolCommand::Mode::kOutline;
-    SymbolCommand command(app, mode, true);
-    if (auto done = idx::cli::parse_args(app, argc, argv)) return *done;
-    return command.run();
-}
+// How long a watcher may take to pick up a lookup before this process runs
+// it itself: both of its workers busy with long lookups, or it is stopped.
+constexpr int kAcceptTimeoutMs = 500;
 
-// The path of `file` in this executable's folder, in `path` (PATH_MAX
-// bytes); false after saying why on stderr.
-bool beside_this_executable(const char* file, char* path) {
-    const auto room = static_cast<ssize_t>(PATH_MAX - std::strlen(file) - 1);
-    const ssize_t n = ::readlink("/proc/self/exe", path, static_cast<size_t>(room));
-    if (n <= 0 || n >= room) {  // n == room: the path may have been cut short
-        std::fputs("idx: cannot locate the idx executable (/proc/self/exe)\n", stderr);
-        return false;
+// The exit code of the lookup in argv as the watcher of its index ran it;
+// -1 when none took it.
+int run_in_watcher(int argc, char** argv) {
+    char cwd[PATH_MAX];
+    if (::getcwd(cwd, sizeof cwd) == nullptr) return -1;
+    auto where = idx::indexer::locate_index(cwd);
+    if (!where) return -1;
+    idx::cli::LookupRequest request;
+    request.cwd = cwd;
+    request.where = std::move(*where);
+    if (request.where.db_path[0] != '/') {
+        request.where.db_path = idx::normalise_absolute(request.cwd + "/" + request.where.db_path);
     }
-    path[n] = '\0';
-    char* slash = std::strrchr(path, '/');
-    std::strcpy(slash ? slash + 1 : path, file);
-    return true;
-}
-
-// Becomes idx-cli with the same arguments; returns only if that fails.
-int run_front_end(char** argv) {
-    char path[PATH_MAX];
-    if (!beside_this_executable("idx-cli", path)) return 2;
-    ::execv(path, argv);
-    std::fprintf(stderr, "idx: cannot run %s: %s\n", path, std::strerror(errno));
-    return 2;
-}
-
-// Loads `lib` from this executable's folder and runs its `entry`.
-int run_library(int argc, char** argv, const char* kLib, const char* entry_name) {
-    char path[PATH_MAX];
-    if (!beside_this_executable(kLib, path)) return 2;
-    void* lib = ::dlopen(path, RTLD_LAZY | RTLD_LOCAL);
-    if (lib == nullptr) {
-        std::fprintf(stderr, "idx: cannot load %s\n", ::dlerror());
+    request.args.assign(argv + 1, argv + argc);
+    auto code = idx::cli::forward_lookup(request, STDOUT_FILENO, STDERR_FILENO, kAcceptTimeoutMs);
+    if (!code) {
+        std::fprintf(stderr, "idx: %s\n", code.error().message.c_str());
         return 2;
     }
-    int (*entry)(int, char**) = nullptr;
-    *reinterpret_cast<void**>(&entry) = ::dlsym(lib, entry_name);
-    if (entry == nullptr) {
-        std::fprintf(stderr, "idx: %s has no %s\n", path, entry_name);
-        return 2;
-    }
-    return entry(argc, argv);
+    return code->value_or(-1);
 }
 
 }  // namespace
@@ -94,9 +61,10 @@ int main(int argc, char** argv) {
         return 0;
     }
     const std::string chosen = idx::cli::chosen_subcommand(argc, argv);
-    if (chosen == "def" || chosen == "refs" || chosen == "sym" || chosen == "outline") {
-        return run_lookup(argc, argv, chosen);
+    if (idx::cli::is_lookup_subcommand(chosen)) {
+        if (const int code = run_in_watcher(argc, argv); code >= 0) return code;
+        return idx::cli::exec_sibling("idx-lookup", argv);
     }
-    if (chosen == "ask") return run_library(argc, argv, "libidx_ask.so", "idx_ask_main");
-    return run_front_end(argv);
+    if (chosen == "ask") return idx::cli::exec_sibling("idx-lookup", argv);
+    return idx::cli::exec_sibling("idx-cli", argv);
 }

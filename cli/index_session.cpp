@@ -14,32 +14,42 @@ namespace idx::cli {
 Expected<IndexSession> IndexSession::open() {
     char cwd[PATH_MAX];
     if (::getcwd(cwd, sizeof cwd) == nullptr) return Error::from_errno(errno, "getcwd");
-    // With $IDX_DB the root is the index's meta root, read from the reader
-    // opened here rather than from a second connection.
-    auto where = indexer::find_index(cwd, indexer::RootLookup::kByCaller);
+    auto where = indexer::locate_index(cwd);
     if (!where) {
         return Error{ErrorKind::kNotFound, std::string("no index found in ") + cwd + " or above (run `idx index`)"};
     }
-    auto reader = indexer::IndexReader::open(where->db_path);
+    return open(cwd, *where);
+}
+
+Expected<IndexSession> IndexSession::open(const std::string& cwd, const indexer::IndexLocation& where) {
+    auto reader = indexer::IndexReader::open(where.db_path);
     if (!reader) return std::move(reader).error();
-    if (where->root_in_meta) {
-        auto root = indexer::read_meta(reader->db(), "root");
-        if (root && !root->empty()) where->root = *root;
-    }
     IndexSession s(std::move(*reader));
-    s.db_path_ = where->db_path;
-    s.root_ = where->root;
-    s.cwd_ = cwd;
-    const std::string r = s.root_ == "/" ? "" : s.root_;
-    if (s.cwd_ == s.root_) {
-        s.cwd_prefix_.clear();
-    } else if (s.cwd_.compare(0, r.size() + 1, r + "/") == 0) {
-        s.cwd_prefix_ = s.cwd_.substr(r.size() + 1) + "/";
-        for (char c : s.cwd_prefix_) s.cwd_depth_ += c == '/';
-    } else {
-        s.cwd_prefix_ = "/";  // outside the root: show absolute paths
-    }
+    if (auto placed = s.place(cwd, where); !placed) return std::move(placed).error();
     return s;
+}
+
+Expected<void> IndexSession::place(const std::string& cwd, const indexer::IndexLocation& where) {
+    db_path_ = where.db_path;
+    root_ = where.root;
+    // With $IDX_DB the root is the index's meta root, read through this
+    // session's own connection.
+    if (where.root_in_meta) {
+        auto root = indexer::read_meta(reader_.db(), "root");
+        if (root && !root->empty()) root_ = *root;
+    }
+    cwd_ = cwd;
+    cwd_depth_ = 0;
+    const std::string r = root_ == "/" ? "" : root_;
+    if (cwd_ == root_) {
+        cwd_prefix_.clear();
+    } else if (cwd_.compare(0, r.size() + 1, r + "/") == 0) {
+        cwd_prefix_ = cwd_.substr(r.size() + 1) + "/";
+        for (char c : cwd_prefix_) cwd_depth_ += c == '/';
+    } else {
+        cwd_prefix_ = "/";  // outside the root: show absolute paths
+    }
+    return {};
 }
 
 std::optional<std::string> IndexSession::to_root_relative(const std::string& user_path) const {

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "common/expected.h"
+#include "indexer/index_locator.h"
 #include "indexer/index_reader.h"
 
 namespace idx::cli {
@@ -16,6 +17,11 @@ public:
     // Finds the index covering the working directory and opens it.
     // kNotFound when there is none.
     static Expected<IndexSession> open();
+    // Opens the index at `where`, for a user in `cwd` (absolute).
+    static Expected<IndexSession> open(const std::string& cwd, const indexer::IndexLocation& where);
+    // Serves another user's command over the same open index (the lookup
+    // server's sessions): `cwd` and `where` as in open().
+    Expected<void> place(const std::string& cwd, const indexer::IndexLocation& where);
 
     indexer::IndexReader& reader() { return reader_; }
     const std::string& root() const { return root_; }

@@ -18,4 +18,10 @@ void Output::write_all(std::string_view s) {
     }
 }
 
+void write_line(int fd, std::string_view line) {
+    std::string s(line);
+    s += '\n';
+    Output(fd).write(s);
+}
+
 }  // namespace idx::cli

@@ -2,10 +2,22 @@
 // output quietly, as with ripgrep piped into `head`.
 #pragma once
 
+#include <unistd.h>
+
 #include <string>
 #include <string_view>
 
 namespace idx::cli {
+
+// Where a command writes. A lookup that idx watch runs for a client writes
+// to that client's stdout and stderr (cli/lookup_channel.h).
+struct Streams {
+    int out = STDOUT_FILENO;
+    int err = STDERR_FILENO;
+};
+
+// `line` and a newline, in one write().
+void write_line(int fd, std::string_view line);
 
 class Output {
 public:

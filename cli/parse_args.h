@@ -2,11 +2,13 @@
 // (idx_main.cpp, cli_main.cpp, ask_command.cpp).
 #pragma once
 
-#include <cstdio>
 #include <optional>
+#include <sstream>
 #include <string>
 
 #include <CLI/CLI.hpp>
+
+#include "output.h"
 
 namespace idx::cli {
 
@@ -26,15 +28,21 @@ inline CLI::Validator count_check() {
 }
 
 // Parses argv into `app`. nullopt: go on and run the command. Otherwise the
-// exit code: 0 after --help or --version (printed by CLI11), 2 after a
-// usage error, reported on one line.
-inline std::optional<int> parse_args(CLI::App& app, int argc, char** argv) {
+// exit code: 0 after --help or --version (printed by CLI11 on io.out), 2
+// after a usage error, reported on one line on io.err.
+inline std::optional<int> parse_args(CLI::App& app, int argc, const char* const* argv, Streams io = {}) {
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
-        if (e.get_exit_code() == 0) return app.exit(e);  // help, help-all, version
-        std::fprintf(stderr, "idx: error: %s\n", e.what());
-        return 2;
+        if (e.get_exit_code() != 0) {
+            write_line(io.err, std::string("idx: error: ") + e.what());
+            return 2;
+        }
+        std::ostringstream out, err;
+        const int code = app.exit(e, out, err);  // help, help-all, version
+        Output(io.out).write(out.str());
+        Output(io.err).write(err.str());
+        return code;
     }
     return std::nullopt;
 }

@@ -1,4 +1,5 @@
 #include "symbol_command.h"
+#include "chosen_subcommand.h"
 #include "parse_args.h"
 
 #include <unistd.h>
@@ -79,10 +80,10 @@ SymbolCommand::SymbolCommand(CLI::App& parent, Mode mode, bool with_options) : m
     }
 }
 
-int SymbolCommand::run() {
+int SymbolCommand::run(Streams io, const SessionOpener& open_session) {
     const std::string cmd = std::string("idx ") + name_of(mode_);
     auto fail = [&](const std::string& msg) {
-        std::fprintf(stderr, "%s: %s\n", cmd.c_str(), msg.c_str());
+        write_line(io.err, cmd + ": " + msg);
         return 2;
     };
     if (mode_ != Mode::kOutline && subject_.empty()) return fail("the name is empty");
@@ -103,10 +104,11 @@ int SymbolCommand::run() {
     if (mode_ == Mode::kSym && (limit_ == 0 || limit_ > kMaxLimit)) {
         return fail("--limit must be between 1 and " + std::to_string(kMaxLimit));
     }
-    auto session = IndexSession::open();
-    if (!session) return fail(session.error().message);
+    auto opened = open_session();
+    if (!opened) return fail(opened.error().message);
+    IndexSession* session = *opened;
     search::SymbolLookup lookup(session->reader(), session->root());
-    Output out(STDOUT_FILENO);
+    Output out(io.out);
 
     if (mode_ == Mode::kOutline) {
         // Every file is outlined; a file that cannot be is reported and
@@ -146,9 +148,9 @@ int SymbolCommand::run() {
                                : lookup.fuzzy(subject_, filter, limit_, &stats);
     if (!hits) return fail(hits.error().message);
     if (ref_stats.not_read > 0) {
-        std::fprintf(stderr, "idx refs: %llu file(s) over 1 MiB or binary may hold the name but get no symbols, so were "
-                             "not read (idx search -w reads them)\n",
-                     static_cast<unsigned long long>(ref_stats.not_read));
+        write_line(io.err, "idx refs: " + std::to_string(ref_stats.not_read) +
+                               " file(s) over 1 MiB or binary may hold the name but get no symbols, so were "
+                               "not read (idx search -w reads them)");
     }
     if (explain_) {
         const std::string groups = stats.fuzzy_tier ? std::to_string(stats.candidate_groups) + " of " +
@@ -164,6 +166,29 @@ int SymbolCommand::run() {
         if (out.closed()) break;
     }
     return hits->empty() ? 1 : 0;
+}
+
+int run_lookup_command(int argc, const char* const* argv, Streams io, const SessionOpener& open_session) {
+    const std::string chosen = chosen_subcommand(argc, argv);
+    CLI::App app("idx: a codebase indexer and search engine for people and LLM agents", "idx");
+    app.require_subcommand(1, 1);
+    const SymbolCommand::Mode mode = chosen == "def"    ? SymbolCommand::Mode::kDef
+                                     : chosen == "refs" ? SymbolCommand::Mode::kRefs
+                                     : chosen == "sym"  ? SymbolCommand::Mode::kSym
+                                                        : SymbolCommand::Mode::kOutline;
+    SymbolCommand command(app, mode, true);
+    if (auto done = parse_args(app, argc, argv, io)) return *done;
+    return command.run(io, open_session);
+}
+
+int run_local_lookup(int argc, const char* const* argv) {
+    std::optional<IndexSession> session;
+    return run_lookup_command(argc, argv, Streams{}, [&]() -> Expected<IndexSession*> {
+        auto opened = IndexSession::open();
+        if (!opened) return std::move(opened).error();
+        session.emplace(std::move(*opened));
+        return &*session;
+    });
 }
 
 }  // namespace idx::cli

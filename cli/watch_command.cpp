@@ -1,17 +1,82 @@
 #include "watch_command.h"
 
+#include <sys/stat.h>
+
 #include <cstdio>
+#include <memory>
+#include <optional>
 
 #include "index_command.h"
+#include "index_session.h"
 #include "indexer/watcher.h"
+#include "lookup_server.h"
 #include "stop_signals.h"
+#include "symbol_command.h"
 
 namespace idx::cli {
 namespace {
 
+// Lookups served at once; more wait in the socket's backlog.
+constexpr size_t kLookupWorkers = 2;
+
+// One lookup server worker's handler: runs a client's lookup over a
+// session it keeps open, so the index's pages stay mapped between lookups.
+// The session is opened again when the index file is replaced (a rebuild
+// with --out renames a new file into place).
+class LookupWorker {
+public:
+    explicit LookupWorker(std::string db_path) : db_path_(std::move(db_path)) {}
+
+    int operator()(const LookupRequest& request, int out_fd, int err_fd) {
+        std::vector<const char*> argv{"idx"};
+        for (const auto& a : request.args) argv.push_back(a.c_str());
+        return run_lookup_command(static_cast<int>(argv.size()), argv.data(), Streams{out_fd, err_fd},
+                                  [&]() -> Expected<IndexSession*> {
+                                      indexer::IndexLocation where = request.where;
+                                      where.db_path = db_path_;  // the same file (the server checked)
+                                      struct stat st {};
+                                      if (::stat(db_path_.c_str(), &st) != 0) return Error::from_errno(errno, db_path_);
+                                      if (session_ && st.st_dev == dev_ && st.st_ino == ino_) {
+                                          if (auto placed = session_->place(request.cwd, where); !placed) {
+                                              return std::move(placed).error();
+                                          }
+                                          return &*session_;
+                                      }
+                                      session_.reset();
+                                      auto opened = IndexSession::open(request.cwd, where);
+                                      if (!opened) return std::move(opened).error();
+                                      session_.emplace(std::move(*opened));
+                                      dev_ = st.st_dev;
+                                      ino_ = st.st_ino;
+                                      return &*session_;
+                                  });
+    }
+
+private:
+    std::string db_path_;
+    std::optional<IndexSession> session_;
+    dev_t dev_ = 0;
+    ino_t ino_ = 0;
+};
+
 // One line per update that changed something (and for the first one).
 class WatchPrinter final : public indexer::WatchObserver {
 public:
+    explicit WatchPrinter(std::string db_path) : db_path_(std::move(db_path)) {}
+
+    // The lookup server starts once the watcher holds the index's lock.
+    void on_listening() override {
+        auto server = LookupServer::start(db_path_, kLookupWorkers, [db = db_path_]() -> LookupServer::Handler {
+            return [worker = std::make_shared<LookupWorker>(db)](const LookupRequest& r, int out, int err) {
+                return (*worker)(r, out, err);
+            };
+        });
+        if (!server) {
+            std::fprintf(stderr, "idx watch: lookups will run without the watcher: %s\n", server.error().message.c_str());
+            return;
+        }
+        lookups_ = std::move(*server);
+    }
     void on_progress(const indexer::IndexProgress& p) override { progress_.on_progress(p); }
     void on_warning(const Error& e) override { progress_.on_warning(e); }
     void on_update(const indexer::IndexStats& s, bool clean) override {
@@ -30,9 +95,17 @@ public:
         progress_.finish();
         std::fprintf(stderr, "idx watch: update failed, retrying: %s\n", e.message.c_str());
     }
-    void finish() { progress_.finish(); }
+    void finish() {
+        progress_.finish();
+        if (!lookups_) return;
+        const uint64_t served = lookups_->served();
+        lookups_.reset();  // waits for the lookups in flight
+        if (served > 0) std::fprintf(stderr, "idx watch: answered %llu lookups\n", (unsigned long long)served);
+    }
 
 private:
+    std::string db_path_;
+    std::unique_ptr<LookupServer> lookups_;
     ProgressObserver progress_{"watch"};
     bool first_ = true;
 };
@@ -64,7 +137,7 @@ int WatchCommand::run() {
     o.index.symbols = !no_symbols_;
     o.index.cancel = &install_stop_signals();
     o.settle = std::chrono::milliseconds(settle_ms_);
-    WatchPrinter printer;
+    WatchPrinter printer(o.index.db_path);
     auto r = indexer::watch(o, printer);
     printer.finish();
     if (!r) {

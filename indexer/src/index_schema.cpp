@@ -1,4 +1,5 @@
 #include "indexer/index_schema.h"
+#include "indexer/index_locator.h"
 
 #include <sys/stat.h>
 #include <unistd.h>
@@ -215,6 +216,19 @@ Expected<void> reset_schema(Db& db) {
     if (auto r = db.exec(kUnsearchable); !r) return r;
     if (auto r = write_meta(db, "format", "idx"); !r) return r;
     return write_meta(db, "schema_version", std::to_string(kSchemaVersion));
+}
+
+std::optional<IndexLocation> find_index(const std::string& dir) {
+    auto where = locate_index(dir);
+    if (!where || !where->root_in_meta) return where;
+    where->root_in_meta = false;
+    struct stat st {};
+    if (::stat(where->db_path.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) return where;
+    auto opened = open_index_for_read(where->db_path);
+    if (!opened) return where;
+    auto root = read_meta(*opened, "root");
+    if (root && !root->empty()) where->root = *root;
+    return where;
 }
 
 }  // namespace idx::indexer

@@ -1,10 +1,7 @@
 #include "indexer/watch_channel.h"
 
-#include <fcntl.h>
 #include <poll.h>
 #include <sys/socket.h>
-#include <sys/stat.h>
-#include <sys/un.h>
 #include <unistd.h>
 #include <xxhash.h>
 
@@ -14,26 +11,12 @@
 #include <cstdlib>
 #include <cstring>
 
-#include "common/lexical_path.h"
+#include "common/unix_socket.h"
 
 namespace idx::indexer {
 namespace {
 
 constexpr size_t kMaxReply = 256;
-
-// A socket address for `path` that fits sun_path (108 bytes) however deep
-// the index lives: the folder is reached through /proc/self/fd. `dir` keeps
-// that descriptor open for as long as the address is used.
-bool socket_address(const std::string& path, UniqueFd& dir, sockaddr_un& addr) {
-    dir = UniqueFd(::open(dirname_of(path).c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
-    if (!dir) return false;
-    const std::string via = "/proc/self/fd/" + std::to_string(dir.get()) + "/" + std::string(basename_of(path));
-    if (via.size() >= sizeof addr.sun_path) return false;
-    std::memset(&addr, 0, sizeof addr);
-    addr.sun_family = AF_UNIX;
-    std::memcpy(addr.sun_path, via.c_str(), via.size() + 1);
-    return true;
-}
 
 std::optional<WatcherReport> parse_reply(std::string_view line) {
     WatcherReport r;
@@ -83,24 +66,9 @@ std::string watch_fingerprint(const WalkOptions& w, const std::string& root) {
 }
 
 std::optional<WatcherReport> ask_watcher(const std::string& db_path, int timeout_ms) {
-    const std::string path = watch_socket_path(db_path);
-    struct stat st {};
-    if (::lstat(path.c_str(), &st) != 0 || !S_ISSOCK(st.st_mode) || st.st_uid != ::geteuid()) return std::nullopt;
-    UniqueFd dir;
-    sockaddr_un addr;
-    if (!socket_address(path, dir, addr)) return std::nullopt;
-    // Non-blocking: a listener that never accepts (a hung or foreign
-    // process) fills its backlog, and a blocking connect would then hang.
-    UniqueFd sock(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0));
-    if (!sock || ::connect(sock.get(), reinterpret_cast<const sockaddr*>(&addr), sizeof addr) != 0) {
-        return std::nullopt;  // no watcher (a stale socket refuses; a full backlog says EAGAIN)
-    }
     // Only a watcher run by this user is believed.
-    ucred peer{};
-    socklen_t len = sizeof peer;
-    if (::getsockopt(sock.get(), SOL_SOCKET, SO_PEERCRED, &peer, &len) != 0 || peer.uid != ::geteuid()) {
-        return std::nullopt;
-    }
+    UniqueFd sock = connect_own_socket(watch_socket_path(db_path), SOCK_STREAM);
+    if (!sock) return std::nullopt;
     static constexpr char kSync[] = "sync\n";
     if (::send(sock.get(), kSync, sizeof kSync - 1, MSG_NOSIGNAL) != static_cast<ssize_t>(sizeof kSync - 1)) {
         return std::nullopt;
@@ -126,27 +94,7 @@ std::optional<WatcherReport> ask_watcher(const std::string& db_path, int timeout
 }
 
 Expected<UniqueFd> listen_watch_socket(const std::string& db_path) {
-    const std::string path = watch_socket_path(db_path);
-    UniqueFd dir;
-    sockaddr_un addr;
-    if (!socket_address(path, dir, addr)) {
-        return Error::io(path + ": cannot make a socket address for it (folder missing or name too long)");
-    }
-    UniqueFd sock(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0));
-    if (!sock) return Error::from_errno(errno, "socket");
-    // The caller holds the lock: a socket file left here is a dead watcher's.
-    struct stat st {};
-    if (::lstat(path.c_str(), &st) == 0) {
-        if (!S_ISSOCK(st.st_mode)) return Error::io(path + ": exists and is not a socket; remove it");
-        ::unlink(path.c_str());
-    }
-    const mode_t old = ::umask(0077);
-    const int rc = ::bind(sock.get(), reinterpret_cast<const sockaddr*>(&addr), sizeof addr);
-    const int err = errno;
-    ::umask(old);
-    if (rc != 0) return Error::from_errno(err, path);
-    if (::listen(sock.get(), 64) != 0) return Error::from_errno(errno, path);
-    return sock;
+    return listen_own_socket(watch_socket_path(db_path), SOCK_STREAM);
 }
 
 std::string format_watch_reply(const WatcherReport& r) {

@@ -191,7 +191,7 @@ bool Watcher::relevant(const inotify_event& e) {
     }
     const std::string_view name = e.len > 0 ? std::string_view(e.name) : std::string_view();
     if (e.wd == db_dir_wd_) {
-        for (const char* suffix : {"", "-wal", "-shm", "-journal", "-watch.sock", "-watch.lock"}) {
+        for (const char* suffix : {"", "-wal", "-shm", "-journal", "-watch.sock", "-watch.lock", "-lookup.sock"}) {
             if (name == db_base_ + suffix) return false;
         }
     }
@@ -287,6 +287,7 @@ void Watcher::serve_client(Client& c) {
 
 Expected<void> Watcher::run() {
     if (auto r = setup(); !r) return r;
+    obs_.on_listening();
     Expected<void> outcome;
     while (!cancelled()) {
         drain_events();

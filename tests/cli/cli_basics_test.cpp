@@ -90,14 +90,33 @@ TEST_CASE("a negative or non-numeric count is refused by every count option, on 
 
 TEST_CASE("without idx-cli beside it, idx runs its lookups but says on one line that it cannot run the rest") {
     // idx executes idx-cli from its own folder for every command but
-    // --version, the lookups and ask: a copy of idx alone must fail clearly.
+    // --version, the lookups and ask (idx-lookup): a copy of idx and
+    // idx-lookup alone must fail clearly.
     idx::test::TempTree bin;
-    std::filesystem::copy_file(IDX_BINARY, bin.path("idx"));
+    const std::string exe(IDX_BINARY);
+    std::filesystem::copy_file(exe, bin.path("idx"));
+    std::filesystem::copy_file(exe.substr(0, exe.rfind('/') + 1) + "idx-lookup", bin.path("idx-lookup"));
     auto version = run_process({bin.path("idx"), "--version"});
     CHECK(version.exit_code == 0);
+    auto lookup = run_process({bin.path("idx"), "def", "x"}, bin.root(), {}, {"IDX_DB"});
+    CHECK(lookup.exit_code == 2);
+    CHECK(lookup.err.find("no index found") != std::string::npos);  // idx-lookup ran it
     auto r = run_process({bin.path("idx"), "files"});
     CHECK(r.exit_code == 2);
     CHECK(count_lines(r.err) == 1);
     CHECK(r.err.find("cannot run " + bin.path("idx-cli")) != std::string::npos);
     CHECK(r.out.empty());
+}
+
+TEST_CASE("without idx-lookup beside it, idx says on one line that it cannot run a lookup") {
+    idx::test::TempTree bin;
+    std::filesystem::copy_file(IDX_BINARY, bin.path("idx"));
+    for (const char* cmd : {"def", "refs", "sym", "outline", "ask"}) {
+        auto r = run_process({bin.path("idx"), cmd, "x"}, bin.root(), {}, {"IDX_DB"});
+        INFO(cmd, ": ", r.err);
+        CHECK(r.exit_code == 2);
+        CHECK(count_lines(r.err) == 1);
+        CHECK(r.err.find("cannot run " + bin.path("idx-lookup")) != std::string::npos);
+        CHECK(r.out.empty());
+    }
 }

@@ -43,6 +43,7 @@ TEST_CASE("a directory without read permission is reported like rg") {
         const std::string front_end = exe.substr(0, exe.rfind('/') + 1) + "idx-cli";
         std::filesystem::copy_file(exe, bin.path("idx"));
         std::filesystem::copy_file(front_end, bin.path("idx-cli"));
+        std::filesystem::copy_file(front_end.substr(0, front_end.size() - 3) + "lookup", bin.path("idx-lookup"));
         auto run = [&](const std::string& tool, const std::string& sub) {
             return run_process({"setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", tool, sub}, t.root(),
                                idx::test::isolated_env(t));

@@ -281,6 +281,7 @@ TEST_CASE("an index the user cannot write is read, and updating it gets a clear 
     const std::string exe(IDX_BINARY);
     std::filesystem::copy_file(exe, bin.path("idx"));
     std::filesystem::copy_file(exe.substr(0, exe.rfind('/') + 1) + "idx-cli", bin.path("idx-cli"));
+    std::filesystem::copy_file(exe.substr(0, exe.rfind('/') + 1) + "idx-lookup", bin.path("idx-lookup"));
     // root writes anything, so as root the index is read by another user;
     // otherwise the index and its folder lose their write bits.
     const bool root = ::geteuid() == 0;

@@ -34,6 +34,9 @@ struct WatcherReport {
 // Where the watcher of index `db_path` listens, and its single-instance lock.
 std::string watch_socket_path(const std::string& db_path);
 std::string watch_lock_path(const std::string& db_path);
+// Where the watcher answers lookups (cli/lookup_channel.h). Inline: the
+// static `idx` client uses it without linking this stage.
+inline std::string lookup_socket_path(const std::string& db_path) { return db_path + "-lookup.sock"; }
 
 // What decides the set of files a walk of `root` yields, as one string: the
 // ignore flags, -L, --max-depth, --max-filesize, -g and -t, and the

@@ -36,6 +36,10 @@ public:
     // An update failed in a way worth retrying (a concurrent `idx index`
     // holding the write lock, a full disk); the watcher tries again later.
     virtual void on_retry(const Error& error) = 0;
+    // Once, when the watcher holds the index's watch lock and listens,
+    // before its first update starts: where a companion that needs to be the
+    // only one of its kind (the lookup server) starts.
+    virtual void on_listening() {}
 };
 
 // Runs until *options.index.cancel is set (then returns success). Fails

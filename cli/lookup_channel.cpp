@@ -1,0 +1,129 @@
+#include "lookup_channel.h"
+
+#include <poll.h>
+#include <sys/socket.h>
+
+#include <cerrno>
+#include <charconv>
+#include <chrono>
+#include <cstring>
+
+#include "common/unix_socket.h"
+#include "indexer/watch_channel.h"
+
+#ifndef IDX_VERSION
+#define IDX_VERSION "0.0.0"
+#endif
+
+namespace idx::cli {
+namespace {
+
+// The protocol and the release the two ends must share: an `idx` upgraded
+// while an older watcher runs may parse its arguments differently.
+constexpr std::string_view kMagic = "idx-lookup/1 " IDX_VERSION;
+
+// Waits up to `timeout_ms` (-1: forever) for a message of at most `room`
+// bytes; "" on a timeout, a closed connection or an oversized message.
+std::string receive(int fd, size_t room, int timeout_ms) {
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
+    while (true) {
+        int wait = -1;
+        if (timeout_ms >= 0) {
+            const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+            if (left.count() <= 0) return {};
+            wait = static_cast<int>(left.count());
+        }
+        pollfd p{fd, POLLIN, 0};
+        const int n = ::poll(&p, 1, wait);
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) return {};
+        std::string buf(room, '\0');
+        const ssize_t got = ::recv(fd, buf.data(), buf.size(), MSG_DONTWAIT | MSG_TRUNC);
+        if (got < 0 && (errno == EINTR || errno == EAGAIN)) continue;
+        if (got <= 0 || static_cast<size_t>(got) > room) return {};
+        buf.resize(static_cast<size_t>(got));
+        return buf;
+    }
+}
+
+bool send_message(int fd, std::string_view m) {
+    return ::send(fd, m.data(), m.size(), MSG_NOSIGNAL) == static_cast<ssize_t>(m.size());
+}
+
+// "go" with the two descriptors attached.
+bool send_descriptors(int fd, int out_fd, int err_fd) {
+    char payload[] = "go";
+    iovec iov{payload, 2};
+    alignas(cmsghdr) char control[CMSG_SPACE(2 * sizeof(int))] = {};
+    msghdr msg{};
+    msg.msg_iov = &iov;
+    msg.msg_iovlen = 1;
+    msg.msg_control = control;
+    msg.msg_controllen = sizeof control;
+    cmsghdr* c = CMSG_FIRSTHDR(&msg);
+    c->cmsg_level = SOL_SOCKET;
+    c->cmsg_type = SCM_RIGHTS;
+    c->cmsg_len = CMSG_LEN(2 * sizeof(int));
+    const int fds[2] = {out_fd, err_fd};
+    std::memcpy(CMSG_DATA(c), fds, sizeof fds);
+    return ::sendmsg(fd, &msg, MSG_NOSIGNAL) == 2;
+}
+
+}  // namespace
+
+std::string encode_lookup_request(const LookupRequest& r) {
+    std::string m(kMagic);
+    m += '\0';
+    for (const std::string* s : {&r.cwd, &r.where.db_path, &r.where.root}) m.append(*s).push_back('\0');
+    m += r.where.root_in_meta ? '1' : '0';
+    m += '\0';
+    for (const auto& a : r.args) m.append(a).push_back('\0');
+    return m;
+}
+
+std::optional<LookupRequest> decode_lookup_request(std::string_view m) {
+    std::vector<std::string_view> parts;
+    while (!m.empty()) {
+        const size_t nul = m.find('\0');
+        if (nul == std::string_view::npos) return std::nullopt;  // every part ends in NUL
+        parts.push_back(m.substr(0, nul));
+        m.remove_prefix(nul + 1);
+    }
+    // magic, cwd, db, root, root_in_meta, then at least the subcommand
+    if (parts.size() < 6 || parts[0] != kMagic || (parts[4] != "0" && parts[4] != "1")) return std::nullopt;
+    for (int i : {1, 2, 3}) {
+        if (parts[i].empty() || parts[i][0] != '/') return std::nullopt;  // absolute paths only
+    }
+    LookupRequest r;
+    r.cwd = parts[1];
+    r.where.db_path = parts[2];
+    r.where.root = parts[3];
+    r.where.root_in_meta = parts[4] == "1";
+    r.args.assign(parts.begin() + 5, parts.end());
+    return r;
+}
+
+Expected<std::optional<int>> forward_lookup(const LookupRequest& request, int out_fd, int err_fd,
+                                            int accept_timeout_ms) {
+    const std::string message = encode_lookup_request(request);
+    if (message.size() > kMaxLookupRequest) return std::optional<int>();
+    UniqueFd sock = connect_own_socket(indexer::lookup_socket_path(request.where.db_path), SOCK_SEQPACKET);
+    if (!sock || !send_message(sock.get(), message)) return std::optional<int>();
+    if (receive(sock.get(), 8, accept_timeout_ms) != "run") return std::optional<int>();
+    if (!send_descriptors(sock.get(), out_fd, err_fd)) return std::optional<int>();
+    // Committed: the watcher now writes the answer, however long it takes.
+    const std::string reply = receive(sock.get(), 32, -1);
+    int code = -1;
+    if (reply.size() > 5 && reply.compare(0, 5, "exit ") == 0) {
+        const char* end = reply.data() + reply.size();
+        auto [p, ec] = std::from_chars(reply.data() + 5, end, code);
+        if (ec != std::errc() || p != end) code = -1;
+    }
+    if (code < 0 || code > 255) {
+        return Error::io("idx watch (" + indexer::lookup_socket_path(request.where.db_path) +
+                         ") stopped before finishing the lookup");
+    }
+    return std::optional<int>(code);
+}
+
+}  // namespace idx::cli

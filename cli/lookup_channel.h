@@ -1,0 +1,56 @@
+// The lookup channel: `idx def/refs/sym/outline` answered by `idx watch`,
+// whose warm process has the index open and mapped already.
+//
+// A lookup's own work is a fraction of a millisecond; starting a process
+// that opens SQLite and faults the index in costs ~2 ms more. So the `idx`
+// executable (a small static client) hands the command line to the watcher
+// of the index, when one runs, together with its stdout and stderr, and
+// exits with the code the watcher's run of the same command returned. The
+// output is the same bytes a local run prints: the same code writes it,
+// straight to the client's descriptors.
+//
+// Protocol, over a SOCK_SEQPACKET socket at lookup_socket_path(db)
+// (mode 0600; each side checks that the other runs as the same user):
+//   client: request (encode_lookup_request)
+//   server: "run" (it will answer) or "no" (the client runs it itself)
+//   client: "go", carrying its stdout and stderr (SCM_RIGHTS)
+//   server: "exit <code>" after the command has written its output
+// The descriptors travel only after both sides have committed, so a
+// client that gave up waiting (and runs the lookup itself) can never get
+// the answer twice.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/expected.h"
+#include "indexer/index_locator.h"
+
+namespace idx::cli {
+
+struct LookupRequest {
+    std::string cwd;                 // the client's working directory (absolute)
+    indexer::IndexLocation where;    // the index the client found from there
+    std::vector<std::string> args;   // argv[1..]: the subcommand and its arguments
+};
+
+// Requests larger than this are run by the client itself.
+inline constexpr size_t kMaxLookupRequest = 64 * 1024;
+
+// The request as one message (protocol version and idx version first: a
+// watcher of another build declines).
+std::string encode_lookup_request(const LookupRequest& request);
+// nullopt for anything but a well-formed request of this very build.
+std::optional<LookupRequest> decode_lookup_request(std::string_view message);
+
+// Runs `request` through the watcher of `request.where.db_path`, which
+// writes to `out_fd` and `err_fd`. The command's exit code; nullopt when no
+// watcher took it within `accept_timeout_ms` (none runs, another build, too
+// busy): the caller runs the command itself. An error when the watcher
+// stopped after taking it (some output may have been written).
+Expected<std::optional<int>> forward_lookup(const LookupRequest& request, int out_fd, int err_fd,
+                                            int accept_timeout_ms);
+
+}  // namespace idx::cli

@@ -1,0 +1,131 @@
+#include "lookup_server.h"
+
+#include <poll.h>
+#include <sys/eventfd.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include "common/unix_socket.h"
+#include "indexer/watch_channel.h"
+
+namespace idx::cli {
+namespace {
+
+constexpr int kClientTimeoutMs = 1000;
+
+// One message within the client timeout, with any descriptors it carries
+// (owned by `fds`); false on a timeout, a closed connection, a truncated
+// message or truncated control data.
+bool receive(int fd, std::string& message, std::vector<UniqueFd>& fds) {
+    while (true) {
+        pollfd p{fd, POLLIN, 0};
+        const int n = ::poll(&p, 1, kClientTimeoutMs);
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) return false;
+        message.assign(kMaxLookupRequest + 1, '\0');
+        iovec iov{message.data(), message.size()};
+        alignas(cmsghdr) char control[CMSG_SPACE(4 * sizeof(int))];
+        msghdr msg{};
+        msg.msg_iov = &iov;
+        msg.msg_iovlen = 1;
+        msg.msg_control = control;
+        msg.msg_controllen = sizeof control;
+        const ssize_t got = ::recvmsg(fd, &msg, MSG_DONTWAIT | MSG_CMSG_CLOEXEC);
+        if (got < 0 && (errno == EINTR || errno == EAGAIN)) continue;
+        if (got <= 0) return false;
+        for (cmsghdr* c = CMSG_FIRSTHDR(&msg); c != nullptr; c = CMSG_NXTHDR(&msg, c)) {
+            if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS) continue;
+            const size_t count = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+            for (size_t i = 0; i < count; ++i) {
+                int received;
+                std::memcpy(&received, CMSG_DATA(c) + i * sizeof(int), sizeof received);
+                fds.emplace_back(received);
+            }
+        }
+        if ((msg.msg_flags & (MSG_TRUNC | MSG_CTRUNC)) != 0) return false;
+        message.resize(static_cast<size_t>(got));
+        return true;
+    }
+}
+
+bool same_file(const std::string& a, const std::string& b) {
+    struct stat sa {}, sb {};
+    return ::stat(a.c_str(), &sa) == 0 && ::stat(b.c_str(), &sb) == 0 && sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+}
+
+}  // namespace
+
+Expected<std::unique_ptr<LookupServer>> LookupServer::start(const std::string& db_path, size_t workers,
+                                                            HandlerFactory factory) {
+    std::unique_ptr<LookupServer> s(new LookupServer());
+    s->db_path_ = db_path;
+    s->socket_path_ = indexer::lookup_socket_path(db_path);
+    auto sock = listen_own_socket(s->socket_path_, SOCK_SEQPACKET);
+    if (!sock) return std::move(sock).error();
+    s->listen_ = std::move(*sock);
+    s->stop_ = UniqueFd(::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC));
+    if (!s->stop_) return Error::from_errno(errno, "eventfd");
+    for (size_t i = 0; i < workers; ++i) {
+        s->workers_.emplace_back([srv = s.get(), factory] { srv->work(factory); });
+    }
+    return s;
+}
+
+LookupServer::~LookupServer() {
+    const uint64_t one = 1;
+    (void)!::write(stop_.get(), &one, sizeof one);  // level-triggered: every worker sees it
+    for (auto& t : workers_) t.join();
+    ::unlink(socket_path_.c_str());
+}
+
+void LookupServer::work(const HandlerFactory& factory) {
+    Handler handler = factory();
+    while (true) {
+        pollfd p[2] = {{listen_.get(), POLLIN, 0}, {stop_.get(), POLLIN, 0}};
+        if (::poll(p, 2, -1) < 0) {
+            if (errno == EINTR) continue;
+            return;
+        }
+        if (p[1].revents != 0) return;
+        UniqueFd client(::accept4(listen_.get(), nullptr, nullptr, SOCK_CLOEXEC));
+        if (!client) {
+            // Another worker took it (EAGAIN), or out of descriptors: the
+            // listener stays readable, so wait instead of spinning on it.
+            if (errno == EMFILE || errno == ENFILE) ::poll(nullptr, 0, 50);
+            continue;
+        }
+        serve(client.get(), handler);
+    }
+}
+
+void LookupServer::serve(int fd, Handler& handler) {
+    if (peer_uid(fd) != static_cast<long>(::geteuid())) return;
+    std::string message;
+    std::vector<UniqueFd> fds;
+    if (!receive(fd, message, fds) || !fds.empty()) return;
+    auto request = decode_lookup_request(message);
+    // The client's index must be this one, however it named it.
+    if (!request || !same_file(request->where.db_path, db_path_)) {
+        (void)::send(fd, "no", 2, MSG_NOSIGNAL);
+        return;
+    }
+    if (::send(fd, "run", 3, MSG_NOSIGNAL) != 3) return;
+    if (!receive(fd, message, fds) || message != "go" || fds.size() != 2) return;
+    int code = 2;
+    try {
+        code = handler(*request, fds[0].get(), fds[1].get());
+    } catch (const std::exception& e) {
+        const std::string line = std::string("idx: the lookup failed in idx watch: ") + e.what() + "\n";
+        (void)!::write(fds[1].get(), line.data(), line.size());
+    }
+    fds.clear();  // the client's stdout is closed on our side before it exits
+    const std::string reply = "exit " + std::to_string(code);
+    (void)::send(fd, reply.data(), reply.size(), MSG_NOSIGNAL);
+    served_.fetch_add(1);
+}
+
+}  // namespace idx::cli

@@ -1,0 +1,353 @@
+// idx watch answers lookups (def, refs, sym, outline) for the `idx` client
+// (cli/lookup_channel.h): the same bytes and exit codes as the lookup run
+// by idx-lookup, for every outcome, and a client or a socket that does not
+// follow the protocol never gets an answer twice, never hangs a lookup and
+// never stops the watcher from answering the next one (issue 5: lookups
+// no slower than readtags).
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstring>
+#include <string>
+#include <vector>
+
+#include "tests/cli/rg_compare.h"
+#include "tests/support/watch_process.h"
+
+using idx::test::kWatchUnset;
+using idx::test::ProcessResult;
+using idx::test::run_process;
+using idx::test::TempTree;
+using idx::test::wait_until_vouched;
+using idx::test::Watcher;
+
+namespace lookup_server_test {
+
+void write_lookup_project(const TempTree& t) {
+    t.git_repo();
+    t.write("src/lib/needle.c", "int needle(int x)\n{\n    return x + 1;\n}\n\nstruct haystack { int straw; };\n");
+    t.write("src/main.c", "int needle(int x);\nint main(void)\n{\n    return needle(41);\n}\n");
+    t.write("tools/needle.py", "class Needle:\n    def point(self):\n        return needle_point()\n");
+}
+
+ProcessResult lookup(const TempTree& t, const std::vector<std::string>& args, const std::string& cwd_rel = "") {
+    std::vector<std::string> argv{IDX_BINARY};
+    argv.insert(argv.end(), args.begin(), args.end());
+    return run_process(argv, cwd_rel.empty() ? t.root() : t.path(cwd_rel), idx::test::isolated_env(t), kWatchUnset);
+}
+
+struct Case {
+    std::vector<std::string> args;
+    std::string cwd_rel;
+};
+
+const std::vector<Case> kCases{
+    {{"def", "needle"}, ""},
+    {{"def", "needle"}, "src/lib"},
+    {{"def", "needle"}, "tools"},
+    {{"def", "--json", "needle"}, ""},
+    {{"def", "--kind", "function", "--lang", "c", "needle"}, ""},
+    {{"def", "--path", "src/**", "needle"}, ""},
+    {{"def", "no_such_name"}, ""},
+    {{"def", ""}, ""},
+    {{"def", "--lang", "cobol", "needle"}, ""},
+    {{"def", "--path", "[", "needle"}, ""},
+    {{"def", "--bogus", "needle"}, ""},
+    {{"def", "--help"}, ""},
+    {{"refs", "needle"}, ""},
+    {{"refs", "needle"}, "src"},
+    {{"refs", "--json", "needle"}, ""},
+    {{"sym", "ndl"}, ""},
+    {{"sym", "--limit", "1", "hay"}, ""},
+    {{"sym", "--explain", "ndl"}, ""},
+    {{"sym", "--limit", "0", "x"}, ""},
+    {{"sym", "--limit", "-1", "x"}, ""},
+    {{"outline", "src/lib/needle.c"}, ""},
+    {{"outline", "needle.c"}, "src/lib"},
+    {{"outline", "--json", "tools/needle.py"}, ""},
+    {{"outline", "missing.c"}, ""},
+    {{"outline", "/etc/passwd"}, ""},
+};
+
+std::string describe(const Case& c) { return idx::test::describe(c.args) + " in '" + c.cwd_rel + "'"; }
+
+// The one number in the watcher's "answered N lookups" line (0 if none).
+int answered(const std::string& log) {
+    const auto at = log.find("answered ");
+    return at == std::string::npos ? 0 : std::stoi(log.substr(at + 9));
+}
+
+std::string version() {
+    auto v = run_process({IDX_BINARY, "--version"});
+    return v.out.substr(4, v.out.size() - 5);  // "idx 0.1.0\n"
+}
+
+// A connected client of the watcher's lookup socket, for protocol tests.
+int connect_lookup_socket(const TempTree& t) {
+    const std::string path = t.path(".idx/index.db-lookup.sock");
+    int fd = socket(AF_UNIX, SOCK_SEQPACKET, 0);
+    REQUIRE(fd >= 0);
+    sockaddr_un addr{};
+    addr.sun_family = AF_UNIX;
+    REQUIRE(path.size() < sizeof addr.sun_path);
+    std::memcpy(addr.sun_path, path.c_str(), path.size() + 1);
+    REQUIRE(connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
+    timeval tv{3, 0};  // a test must not hang on a missing reply
+    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    return fd;
+}
+
+std::string request(const TempTree& t, const std::string& magic, const std::string& db,
+                    const std::vector<std::string>& args) {
+    std::string m = magic;
+    m += '\0';
+    for (const std::string& s : {t.root(), db, t.root(), std::string("0")}) m.append(s).push_back('\0');
+    for (const auto& a : args) m.append(a).push_back('\0');
+    return m;
+}
+
+// The next message ("" when the server closed the connection or timed out).
+std::string next_message(int fd) {
+    char buf[256];
+    const ssize_t n = recv(fd, buf, sizeof buf, 0);
+    return n > 0 ? std::string(buf, static_cast<size_t>(n)) : std::string();
+}
+
+bool send_with_fds(int fd, const std::string& payload, const std::vector<int>& fds) {
+    iovec iov{const_cast<char*>(payload.data()), payload.size()};
+    std::vector<char> control(CMSG_SPACE(sizeof(int) * (fds.empty() ? 1 : fds.size())));
+    msghdr msg{};
+    msg.msg_iov = &iov;
+    msg.msg_iovlen = 1;
+    if (!fds.empty()) {
+        msg.msg_control = control.data();
+        msg.msg_controllen = control.size();
+        cmsghdr* c = CMSG_FIRSTHDR(&msg);
+        c->cmsg_level = SOL_SOCKET;
+        c->cmsg_type = SCM_RIGHTS;
+        c->cmsg_len = CMSG_LEN(sizeof(int) * fds.size());
+        std::memcpy(CMSG_DATA(c), fds.data(), sizeof(int) * fds.size());
+    }
+    return sendmsg(fd, &msg, MSG_NOSIGNAL) == static_cast<ssize_t>(payload.size());
+}
+
+// A listener at the lookup socket's path that runs `serve` on the first
+// client, in a forked process (killed at the end of the scope).
+class FakeServer {
+public:
+    template <class F>
+    FakeServer(const TempTree& t, F serve) {
+        const std::string path = t.path(".idx/index.db-lookup.sock");
+        unlink(path.c_str());
+        int fd = socket(AF_UNIX, SOCK_SEQPACKET, 0);
+        REQUIRE(fd >= 0);
+        sockaddr_un addr{};
+        addr.sun_family = AF_UNIX;
+        std::memcpy(addr.sun_path, path.c_str(), path.size() + 1);
+        REQUIRE(bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
+        REQUIRE(listen(fd, 4) == 0);
+        pid_ = fork();
+        REQUIRE(pid_ >= 0);
+        if (pid_ == 0) {
+            const int client = accept(fd, nullptr, nullptr);
+            serve(client);
+            pause();
+            _exit(0);
+        }
+        close(fd);
+        path_ = path;
+    }
+    ~FakeServer() {
+        kill(pid_, SIGKILL);
+        waitpid(pid_, nullptr, 0);
+        unlink(path_.c_str());
+    }
+
+private:
+    pid_t pid_ = -1;
+    std::string path_;
+};
+
+}  // namespace lookup_server_test
+
+namespace ls = lookup_server_test;
+
+TEST_CASE("with idx watch running, every lookup prints the same bytes and exit code as idx-lookup, and the watcher ran them") {
+    TempTree t;
+    ls::write_lookup_project(t);
+    REQUIRE(ls::lookup(t, {"index"}).exit_code == 0);
+    std::vector<ProcessResult> local;
+    for (const auto& c : ls::kCases) local.push_back(ls::lookup(t, c.args, c.cwd_rel));
+    // The cases cover every outcome: found, none, usage error, bad input.
+    for (int code : {0, 1, 2}) {
+        CHECK(std::count_if(local.begin(), local.end(), [&](const ProcessResult& r) { return r.exit_code == code; }) > 0);
+    }
+
+    Watcher w(t);
+    REQUIRE_MESSAGE(wait_until_vouched(t), w.log());
+    for (size_t i = 0; i < ls::kCases.size(); ++i) {
+        const ProcessResult served = ls::lookup(t, ls::kCases[i].args, ls::kCases[i].cwd_rel);
+        INFO(ls::describe(ls::kCases[i]), "\nlocal:\n", local[i].out, local[i].err, "served:\n", served.out, served.err);
+        CHECK(served.out == local[i].out);
+        CHECK(served.err == local[i].err);
+        CHECK(served.exit_code == local[i].exit_code);
+    }
+    // An index changed under the watcher: the next lookup sees it.
+    t.write("src/later.c", "int needle_later(void) { return 2; }\n");
+    REQUIRE(ls::lookup(t, {"index"}).exit_code == 0);
+    const ProcessResult later = ls::lookup(t, {"def", "needle_later"});
+    CHECK(later.exit_code == 0);
+    CHECK(later.out.rfind("src/later.c:1:5: function needle_later", 0) == 0);
+    CHECK(w.stop(SIGINT) == 0);
+    CHECK_MESSAGE(ls::answered(w.log()) == static_cast<int>(ls::kCases.size()) + 1, w.log());
+}
+
+TEST_CASE("a lookup piped into a reader that quits early ends quietly in the watcher, which answers the next one") {
+    TempTree t;
+    for (int i = 0; i < 2000; ++i) t.write("src/f" + std::to_string(i) + ".c", "int needle(void);\nint g(void) { return needle(); }\n");
+    REQUIRE(ls::lookup(t, {"index"}).exit_code == 0);
+    const ProcessResult local = ls::lookup(t, {"refs", "needle"});
+    REQUIRE(local.exit_code == 0);
+    REQUIRE(std::count(local.out.begin(), local.out.end(), '\n') >= 2000);  // more than a pipe holds
+    Watcher w(t);
+    REQUIRE_MESSAGE(wait_until_vouched(t), w.log());
+    auto head = run_process({"sh", "-c", std::string("'") + IDX_BINARY + "' refs needle | head -1"}, t.root(),
+                            idx::test::isolated_env(t), kWatchUnset);
+    CHECK(head.exit_code == 0);
+    CHECK(head.out.find("needle") != std::string::npos);
+    CHECK(std::count(head.out.begin(), head.out.end(), '\n') == 1);
+    const ProcessResult next = ls::lookup(t, {"refs", "needle"});
+    CHECK(next.exit_code == 0);
+    CHECK(next.out == local.out);
+    CHECK(w.stop(SIGINT) == 0);
+    CHECK_MESSAGE(ls::answered(w.log()) == 2, w.log());
+}
+
+TEST_CASE("clients that break the lookup protocol get no answer, and the watcher answers the next lookup") {
+    TempTree t;
+    ls::write_lookup_project(t);
+    REQUIRE(ls::lookup(t, {"index"}).exit_code == 0);
+    Watcher w(t);
+    REQUIRE_MESSAGE(wait_until_vouched(t), w.log());
+    const std::string magic = "idx-lookup/1 " + ls::version();
+    const std::string db = t.path(".idx/index.db");
+    const std::vector<std::string> def{"def", "needle"};
+
+    SUBCASE("garbage, another version, another index, relative paths and an oversized request are declined") {
+        TempTree other;
+        other.write("x", "");
+        for (const std::string& m : {std::string("hello"), std::string("\0\0\0", 3), ls::request(t, "idx-lookup/0 0.0.0", db, def),
+                                     ls::request(t, magic, other.path("x"), def), ls::request(t, magic, "relative.db", def),
+                                     ls::request(t, magic, db, {}), ls::request(t, magic, db, {"def", std::string(70000, 'a')})}) {
+            const int fd = ls::connect_lookup_socket(t);
+            CHECK(send(fd, m.data(), m.size(), MSG_NOSIGNAL) >= 0);
+            const std::string reply = ls::next_message(fd);
+            CHECK((reply == "no" || reply.empty()));
+            close(fd);
+        }
+    }
+    SUBCASE("a client that never sends its descriptors, or sends none, one or three, gets no answer") {
+        int pipe_fds[2];
+        REQUIRE(pipe2(pipe_fds, O_NONBLOCK) == 0);  // a leaked write end fails the read below instead of hanging
+        for (const std::vector<int>& fds : {std::vector<int>{}, {pipe_fds[1]}, {pipe_fds[1], 2, 2}}) {
+            const int fd = ls::connect_lookup_socket(t);
+            const std::string m = ls::request(t, magic, db, def);
+            REQUIRE(send(fd, m.data(), m.size(), MSG_NOSIGNAL) == static_cast<ssize_t>(m.size()));
+            CHECK(ls::next_message(fd) == "run");
+            CHECK(ls::send_with_fds(fd, "go", fds));
+            CHECK(ls::next_message(fd).empty());  // closed without an exit
+            close(fd);
+        }
+        // A client that goes silent after "run": dropped within the timeout.
+        const int fd = ls::connect_lookup_socket(t);
+        const std::string m = ls::request(t, magic, db, def);
+        REQUIRE(send(fd, m.data(), m.size(), MSG_NOSIGNAL) == static_cast<ssize_t>(m.size()));
+        CHECK(ls::next_message(fd) == "run");
+        const auto start = std::chrono::steady_clock::now();
+        CHECK(ls::next_message(fd).empty());
+        CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(3));
+        close(fd);
+        close(pipe_fds[1]);
+        char c;
+        CHECK(read(pipe_fds[0], &c, 1) == 0);  // nothing was written to the pipe
+        close(pipe_fds[0]);
+    }
+    const ProcessResult after = ls::lookup(t, def);
+    CHECK(after.exit_code == 0);
+    CHECK(after.out ==
+          "src/lib/needle.c:1:5: function needle  int needle(int x)\nsrc/main.c:1:5: prototype needle  int needle(int x);\n");
+    CHECK(w.stop(SIGINT) == 0);
+    CHECK_MESSAGE(ls::answered(w.log()) == 1, w.log());
+}
+
+TEST_CASE("a lookup socket that never answers, or stops mid-answer, never hangs idx and never answers twice") {
+    TempTree t;
+    ls::write_lookup_project(t);
+    REQUIRE(ls::lookup(t, {"index"}).exit_code == 0);
+    const ProcessResult local = ls::lookup(t, {"def", "needle"});
+    REQUIRE(local.exit_code == 0);
+
+    SUBCASE("a listener that never answers: idx runs the lookup itself after a short wait") {
+        ls::FakeServer fake(t, [](int) {});
+        const auto start = std::chrono::steady_clock::now();
+        const ProcessResult r = ls::lookup(t, {"def", "needle"});
+        CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(3));
+        CHECK(r.out == local.out);
+        CHECK(r.exit_code == 0);
+    }
+    SUBCASE("a listener that declines: idx runs the lookup itself") {
+        ls::FakeServer fake(t, [](int c) { (void)!send(c, "no", 2, 0); });
+        const ProcessResult r = ls::lookup(t, {"def", "needle"});
+        CHECK(r.out == local.out);
+        CHECK(r.exit_code == 0);
+    }
+    SUBCASE("a server that takes the lookup and stops: one line, exit 2, no second answer") {
+        ls::FakeServer fake(t, [](int c) {
+            char buf[70000];
+            (void)!recv(c, buf, sizeof buf, 0);
+            (void)!send(c, "run", 3, 0);
+            (void)!recv(c, buf, sizeof buf, 0);
+            close(c);
+        });
+        const ProcessResult r = ls::lookup(t, {"def", "needle"});
+        CHECK(r.exit_code == 2);
+        CHECK(r.out.empty());
+        CHECK(std::count(r.err.begin(), r.err.end(), '\n') == 1);
+        CHECK(r.err.find("stopped before finishing the lookup") != std::string::npos);
+    }
+    SUBCASE("a server that replies with an exit code out of range: one line, exit 2") {
+        ls::FakeServer fake(t, [](int c) {
+            char buf[70000];
+            (void)!recv(c, buf, sizeof buf, 0);
+            (void)!send(c, "run", 3, 0);
+            (void)!recv(c, buf, sizeof buf, 0);
+            (void)!send(c, "exit 300", 8, 0);
+        });
+        const ProcessResult r = ls::lookup(t, {"def", "needle"});
+        CHECK(r.exit_code == 2);
+        CHECK(std::count(r.err.begin(), r.err.end(), '\n') == 1);
+    }
+    SUBCASE("a stale socket file, or a plain file at its path: idx runs the lookup itself") {
+        const std::string path = t.path(".idx/index.db-lookup.sock");
+        const int fd = socket(AF_UNIX, SOCK_SEQPACKET, 0);
+        sockaddr_un addr{};
+        addr.sun_family = AF_UNIX;
+        std::memcpy(addr.sun_path, path.c_str(), path.size() + 1);
+        REQUIRE(bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
+        close(fd);  // nobody listens: a dead watcher's socket
+        const ProcessResult stale = ls::lookup(t, {"def", "needle"});
+        CHECK(stale.out == local.out);
+        CHECK(stale.exit_code == 0);
+        unlink(path.c_str());
+        t.write(".idx/index.db-lookup.sock", "not a socket");
+        const ProcessResult r = ls::lookup(t, {"def", "needle"});
+        CHECK(r.out == local.out);
+        CHECK(r.exit_code == 0);
+    }
+}
