@@ -3,12 +3,15 @@
 // between the user's working directory and the index root.
 #pragma once
 
+#include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 
 #include "common/expected.h"
 #include "indexer/index_locator.h"
 #include "indexer/index_reader.h"
+#include "indexer/symbol_dictionary.h"
 
 namespace idx::cli {
 
@@ -24,6 +27,13 @@ public:
     Expected<void> place(const std::string& cwd, const indexer::IndexLocation& where);
 
     indexer::IndexReader& reader() { return reader_; }
+    // The dictionary blocks a long-lived process keeps in memory for its
+    // sessions (the lookup server's); null when there are none.
+    using DictionarySource = std::function<std::shared_ptr<const indexer::DictionaryBlocks>(IndexSession&)>;
+    void set_dictionary_source(DictionarySource source) { dictionary_source_ = std::move(source); }
+    std::shared_ptr<const indexer::DictionaryBlocks> dictionary() {
+        return dictionary_source_ ? dictionary_source_(*this) : nullptr;
+    }
     const std::string& root() const { return root_; }
     const std::string& db_path() const { return db_path_; }
 
@@ -38,6 +48,7 @@ private:
     IndexSession(indexer::IndexReader reader) : reader_(std::move(reader)) {}
 
     indexer::IndexReader reader_;
+    DictionarySource dictionary_source_;
     std::string root_, db_path_, cwd_;
     std::string cwd_prefix_;  // the working directory relative to the root, "" or "dir/"
     int cwd_depth_ = 0;       // folders in cwd_prefix_ (for "../" when it is outside)

@@ -108,6 +108,7 @@ int SymbolCommand::run(Streams io, const SessionOpener& open_session) {
     if (!opened) return fail(opened.error().message);
     IndexSession* session = *opened;
     search::SymbolLookup lookup(session->reader(), session->root());
+    if (mode_ == Mode::kSym) lookup.use_dictionary(session->dictionary());
     Output out(io.out);
 
     if (mode_ == Mode::kOutline) {

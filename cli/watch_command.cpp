@@ -4,6 +4,7 @@
 
 #include <cstdio>
 #include <memory>
+#include <mutex>
 #include <optional>
 
 #include "index_command.h"
@@ -19,13 +20,39 @@ namespace {
 // Lookups served at once; more wait in the socket's backlog.
 constexpr size_t kLookupWorkers = 2;
 
+// The dictionary blocks the lookup workers share (34 MB for the Linux
+// kernel): read on the first fuzzy lookup, and again once a rebuild has
+// changed the dictionary's generation or the index file was replaced.
+class SharedDictionary {
+public:
+    std::shared_ptr<const indexer::DictionaryBlocks> get(IndexSession& s, dev_t dev, ino_t ino) {
+        auto gen = indexer::DictionaryBlocks::current_generation(s.reader().db());
+        if (!gen) return nullptr;
+        std::lock_guard lock(mu_);
+        if (blocks_ && dev_ == dev && ino_ == ino && blocks_->generation() == *gen) return blocks_;
+        auto loaded = indexer::DictionaryBlocks::load(s.reader().db());
+        if (!loaded) return nullptr;  // the lookup reads the blocks from SQLite, and reports what is wrong
+        blocks_ = std::move(*loaded);
+        dev_ = dev;
+        ino_ = ino;
+        return blocks_;
+    }
+
+private:
+    std::mutex mu_;
+    std::shared_ptr<const indexer::DictionaryBlocks> blocks_;
+    dev_t dev_ = 0;
+    ino_t ino_ = 0;
+};
+
 // One lookup server worker's handler: runs a client's lookup over a
 // session it keeps open, so the index's pages stay mapped between lookups.
 // The session is opened again when the index file is replaced (a rebuild
 // with --out renames a new file into place).
 class LookupWorker {
 public:
-    explicit LookupWorker(std::string db_path) : db_path_(std::move(db_path)) {}
+    LookupWorker(std::string db_path, std::shared_ptr<SharedDictionary> dictionary)
+        : db_path_(std::move(db_path)), dictionary_(std::move(dictionary)) {}
 
     int operator()(const LookupRequest& request, int out_fd, int err_fd) {
         std::vector<const char*> argv{"idx"};
@@ -48,12 +75,16 @@ public:
                                       session_.emplace(std::move(*opened));
                                       dev_ = st.st_dev;
                                       ino_ = st.st_ino;
+                                      session_->set_dictionary_source([this](IndexSession& s) {
+                                          return dictionary_->get(s, dev_, ino_);
+                                      });
                                       return &*session_;
                                   });
     }
 
 private:
     std::string db_path_;
+    std::shared_ptr<SharedDictionary> dictionary_;
     std::optional<IndexSession> session_;
     dev_t dev_ = 0;
     ino_t ino_ = 0;
@@ -66,8 +97,9 @@ public:
 
     // The lookup server starts once the watcher holds the index's lock.
     void on_listening() override {
-        auto server = LookupServer::start(db_path_, kLookupWorkers, [db = db_path_]() -> LookupServer::Handler {
-            return [worker = std::make_shared<LookupWorker>(db)](const LookupRequest& r, int out, int err) {
+        auto dictionary = std::make_shared<SharedDictionary>();
+        auto server = LookupServer::start(db_path_, kLookupWorkers, [db = db_path_, dictionary]() -> LookupServer::Handler {
+            return [worker = std::make_shared<LookupWorker>(db, dictionary)](const LookupRequest& r, int out, int err) {
                 return (*worker)(r, out, err);
             };
         });

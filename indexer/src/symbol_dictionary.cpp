@@ -3,11 +3,14 @@
 #include <algorithm>
 #include <cstring>
 #include <functional>
+#include <future>
 #include <limits>
 #include <queue>
+#include <span>
 #include <utility>
 
 #include "indexer/bitmap.h"
+#include "indexer/index_schema.h"
 #include "indexer/symbol_codec.h"
 #include "indexer/symbol_match.h"
 #include "varint.h"
@@ -94,6 +97,13 @@ class NameScorer {
 public:
     NameScorer(std::string_view q, size_t limit, SymbolMatchStats& st, std::vector<ScoredName>& out)
         : q_(q), limit_(limit), st_(st), out_(out) {}
+    // A scorer for another share of the same names, starting from `seed`'s
+    // floor (the names `seed` scored count towards it), into its own `out`
+    // and `st`. Merging the shares with keep_best() gives what one scorer
+    // would have: each share's floor never exceeds the limit-th score of
+    // all names, so no share drops a name that the answer holds.
+    NameScorer(const NameScorer& seed, SymbolMatchStats& st, std::vector<ScoredName>& out)
+        : q_(seed.q_), limit_(seed.limit_), st_(st), out_(out), best_(seed.best_), floor_(seed.floor_) {}
     // Whether the query begins the name's folded form.
     bool begins(std::string_view name) const { return compare_folded_prefix(name, q_) == 0; }
     // `distinct`: the name is the dictionary's, so no other scored name
@@ -105,6 +115,13 @@ public:
         out_.push_back({std::string(name), *s, prefix});
         if (out_.size() > 4 * limit_ + 1024) keep_best(out_, limit_);
         if (distinct) raise_floor(prefix, *s);
+    }
+    // Takes in another share's scored names and counts (see the seeded
+    // constructor).
+    void absorb(const SymbolMatchStats& st, std::vector<ScoredName>&& out) {
+        st_.names_scored += st.names_scored;
+        for (auto& n : out) out_.push_back(std::move(n));
+        if (out_.size() > 4 * limit_ + 1024) keep_best(out_, limit_);
     }
     // Tier 2: scores a name the query does not begin (those were tier 1's),
     // fed in the dictionary's order with its front coding's `shared`. Most
@@ -175,9 +192,35 @@ Expected<void> score_prefixed(Db& db, std::string_view q, NameScorer& scorer) {
     return {};
 }
 
+// Scores every name of `groups` (ids ascending) but those the query
+// begins; `fetch` gives a block's bytes (nullopt: no such block).
+template <class Fetch>
+Expected<void> scan_groups(std::span<const uint32_t> groups, NameScorer& scorer, Fetch&& fetch) {
+    constexpr uint64_t kGroupsPerBlock = kBlockNames / kGroupNames;
+    std::string name;
+    for (size_t i = 0; i < groups.size();) {
+        const uint32_t block_id = static_cast<uint32_t>(groups[i] / kGroupsPerBlock);
+        auto bytes = fetch(block_id);
+        if (!bytes) return bytes.error();
+        BlockReader block;
+        if (*bytes && !block.open(**bytes)) return corrupt_dictionary();
+        // Every candidate group of this block, while its bytes are valid.
+        for (; i < groups.size() && groups[i] / kGroupsPerBlock == block_id; ++i) {
+            const size_t g = groups[i] % kGroupsPerBlock;
+            if (!*bytes || g >= block.groups()) continue;
+            const bool ok = block.each_name(g, name, [&](std::string_view n, size_t shared) {
+                scorer.score_unless_begins(n, shared);
+            });
+            if (!ok) return corrupt_dictionary();
+        }
+    }
+    return {};
+}
+
 // Tier 2: every other name in the groups holding all the query's pairs
 // (every group when the query has none).
-Expected<void> score_fuzzy(Db& db, std::string_view q, NameScorer& scorer, SymbolMatchStats& st) {
+Expected<void> score_fuzzy(Db& db, std::string_view q, NameScorer& scorer, SymbolMatchStats& st,
+                           const DictionaryBlocks* held_blocks, size_t split_groups) {
     st.fuzzy_tier = true;
     // Smallest lists first, and stop once few groups are left: a dense
     // pair's list is ~70 KB to fault in, scoring a few groups' names is
@@ -219,34 +262,69 @@ Expected<void> score_fuzzy(Db& db, std::string_view q, NameScorer& scorer, Symbo
         roaring_bitmap_add_range(candidates.get(), 0, st.groups);
     }
     st.candidate_groups = roaring_bitmap_get_cardinality(candidates.get());
-    RowBlob get_block(db, "sym_blocks", "names");  // rowid = id
-    std::string name, block_bytes;
-    roaring_uint32_iterator_t it;
-    roaring_init_iterator(candidates.get(), &it);
-    while (it.has_value) {
-        const uint32_t block_id = it.current_value / kGroupsPerBlock;
-        auto row = get_block.read(static_cast<int64_t>(block_id), block_bytes);
-        if (!row) return row.error();
-        BlockReader block;
-        const bool present = *row;
-        if (present && !block.open(block_bytes)) return corrupt_dictionary();
-        // Every candidate group of this block, while its row is current.
-        for (; it.has_value && it.current_value / kGroupsPerBlock == block_id; roaring_advance_uint32_iterator(&it)) {
-            const size_t g = it.current_value % kGroupsPerBlock;
-            if (!present || g >= block.groups()) continue;
-            const bool ok = block.each_name(g, name, [&](std::string_view n, size_t shared) {
-                scorer.score_unless_begins(n, shared);
-            });
-            if (!ok) return corrupt_dictionary();
-        }
+    const DictionaryBlocks* held = held_blocks;
+    if (held) {
+        auto now = DictionaryBlocks::current_generation(db);
+        if (!now) return now.error();
+        if (*now != held->generation()) held = nullptr;  // rebuilt since they were read
     }
+    std::vector<uint32_t> groups(st.candidate_groups);
+    roaring_bitmap_to_uint32_array(candidates.get(), groups.data());
+    if (!held) {
+        RowBlob get_block(db, "sym_blocks", "names");  // rowid = id
+        std::string bytes;
+        return scan_groups(groups, scorer, [&](uint32_t id) -> Expected<std::optional<std::string_view>> {
+            auto row = get_block.read(static_cast<int64_t>(id), bytes);
+            if (!row) return row.error();
+            return *row ? std::optional<std::string_view>(bytes) : std::nullopt;
+        });
+    }
+    // Blocks in memory need no SQLite, so two threads share the groups when
+    // there are many (a query of common letters scores ~30,000 names).
+    auto in_memory = [held](uint32_t id) -> Expected<std::optional<std::string_view>> { return held->block(id); };
+    if (groups.size() < std::max<size_t>(split_groups, 2)) return scan_groups(groups, scorer, in_memory);
+    const size_t half = groups.size() / 2;
+    SymbolMatchStats other_st;
+    std::vector<ScoredName> other_out;
+    NameScorer other(scorer, other_st, other_out);
+    auto second = std::async(std::launch::async, [&] {
+        return scan_groups(std::span<const uint32_t>(groups).subspan(half), other, in_memory);
+    });
+    auto first = scan_groups(std::span<const uint32_t>(groups).first(half), scorer, in_memory);
+    auto second_result = second.get();
+    if (!first) return first;
+    if (!second_result) return second_result;
+    scorer.absorb(other_st, std::move(other_out));
     return {};
 }
 
 }  // namespace
 
+Expected<std::shared_ptr<const DictionaryBlocks>> DictionaryBlocks::load(Db& db) {
+    ReadTransaction tx(db);
+    auto blocks = std::make_shared<DictionaryBlocks>();
+    auto gen = current_generation(db);
+    if (!gen) return gen.error();
+    blocks->generation_ = *gen;
+    auto rows = db.prepare("SELECT id, names FROM sym_blocks ORDER BY id");
+    if (!rows) return rows.error();
+    bool dense = true;
+    auto read = rows->each([&](const Stmt& row) {
+        dense = dense && row.int64(0) == static_cast<int64_t>(blocks->ends_.size() - 1);
+        blocks->bytes_.append(row.blob(1));
+        blocks->ends_.push_back(blocks->bytes_.size());
+    });
+    if (!read) return read.error();
+    if (!dense) return corrupt_dictionary();  // ids run 0, 1, 2, ... (the fuzzy tier relies on it)
+    blocks->bytes_.shrink_to_fit();
+    return std::shared_ptr<const DictionaryBlocks>(std::move(blocks));
+}
+
+Expected<int64_t> DictionaryBlocks::current_generation(Db& db) { return read_meta_int(db, "dictionary_generation"); }
+
 Expected<std::vector<ScoredName>> match_symbol_names(Db& db, std::string_view q, size_t limit,
-                                                     SymbolMatchStats* stats, size_t enough_prefixed) {
+                                                     SymbolMatchStats* stats, size_t enough_prefixed,
+                                                     const DictionaryBlocks* blocks, size_t split_groups) {
     SymbolMatchStats local;
     SymbolMatchStats& st = stats ? *stats : local;
     std::vector<ScoredName> out;
@@ -270,7 +348,7 @@ Expected<std::vector<ScoredName>> match_symbol_names(Db& db, std::string_view q,
     // The names the query begins rank first; only when they are too few to
     // fill the answer do the other fuzzy matches count.
     if (out.size() >= (enough_prefixed == 0 ? limit : enough_prefixed)) return out;
-    if (auto r = score_fuzzy(db, q, scorer, st); !r) return r.error();
+    if (auto r = score_fuzzy(db, q, scorer, st, blocks, split_groups); !r) return r.error();
     for (const auto& n : delta) scorer.score_unless_begins(n, 0, false);
     keep_best(out, limit);
     return out;

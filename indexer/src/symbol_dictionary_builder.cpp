@@ -11,6 +11,7 @@
 #include <unordered_set>
 
 #include "indexer/bitmap.h"
+#include "indexer/index_schema.h"
 #include "indexer/symbol_codec.h"
 #include "indexer/symbol_dictionary.h"
 #include "indexer/symbol_match.h"
@@ -189,7 +190,12 @@ Expected<void> rebuild_symbol_dictionary(Db& db) {
     auto sorted = all_definition_names(db);
     if (!sorted) return sorted.error();
     if (auto r = db.exec("DELETE FROM sym_blocks; DELETE FROM sym_pairs; DELETE FROM sym_delta;"); !r) return r;
-    return write_blocks(db, *sorted);
+    if (auto r = write_blocks(db, *sorted); !r) return r;
+    // Copies of the blocks held in memory (DictionaryBlocks) stop standing
+    // in for them.
+    auto gen = DictionaryBlocks::current_generation(db);
+    if (!gen) return gen.error();
+    return write_meta(db, "dictionary_generation", std::to_string(*gen + 1));
 }
 
 Expected<void> add_to_symbol_delta(Db& db, const std::vector<int64_t>& files) {

@@ -70,7 +70,7 @@ std::vector<ScoredName> brute_force(const std::set<std::string>& names, const st
 
 }  // namespace
 
-TEST_CASE("symbol dictionary lookups equal a scan of every name, with and without the delta") {
+TEST_CASE("symbol dictionary lookups equal a scan of every name, with and without the delta, and from blocks in memory") {
     idx::test::TempTree t;
     auto db = open_index_for_write(t.path("index.db"), false);
     REQUIRE(db.ok());
@@ -81,6 +81,11 @@ TEST_CASE("symbol dictionary lookups equal a scan of every name, with and withou
     names.insert(first.begin(), first.end());
     store_names(*db, 1, first);
     REQUIRE(rebuild_symbol_dictionary(*db).ok());
+    // The lookup server's copy of the blocks; split_groups 1 makes two
+    // threads share every fuzzy tier's groups.
+    auto blocks = DictionaryBlocks::load(*db);
+    REQUIRE(blocks.ok());
+    REQUIRE((*blocks)->generation() == 1);
     std::vector<std::string> later;
     for (int i = 0; i < 200; ++i) later.push_back(random_name(rng) + "_new");
     // Files tagged later may define names the dictionary already holds: the
@@ -110,15 +115,19 @@ TEST_CASE("symbol dictionary lookups equal a scan of every name, with and withou
                 // so the fuzzy tier runs after the prefixed names filled
                 // the answer (its floor then shuts out every other name).
                 for (size_t enough : {size_t{0}, SIZE_MAX}) {
-                    INFO("query " << q << " limit " << limit << " enough_prefixed " << enough);
-                    auto got = match_symbol_names(*db, q, limit, nullptr, enough);
-                    REQUIRE(got.ok());
                     const auto want = brute_force(names, q, limit);
-                    REQUIRE(got->size() == want.size());
-                    for (size_t i = 0; i < want.size(); ++i) {
-                        CHECK((*got)[i].name == want[i].name);
-                        CHECK((*got)[i].score == want[i].score);
-                        CHECK((*got)[i].prefix == want[i].prefix);
+                    for (int way = 0; way < 3; ++way) {
+                        INFO("query " << q << " limit " << limit << " enough_prefixed " << enough << " way " << way);
+                        const DictionaryBlocks* in_memory = way == 0 ? nullptr : blocks->get();
+                        auto got = match_symbol_names(*db, q, limit, nullptr, enough, in_memory,
+                                                      way == 2 ? 1 : kSplitGroups);
+                        REQUIRE(got.ok());
+                        REQUIRE(got->size() == want.size());
+                        for (size_t i = 0; i < want.size(); ++i) {
+                            CHECK((*got)[i].name == want[i].name);
+                            CHECK((*got)[i].score == want[i].score);
+                            CHECK((*got)[i].prefix == want[i].prefix);
+                        }
                     }
                 }
             }
@@ -132,6 +141,24 @@ TEST_CASE("symbol dictionary lookups equal a scan of every name, with and withou
     REQUIRE(add_to_symbol_delta(*db, {2}).ok());
     names.insert(later.begin(), later.end());
     check_queries(300);
+    // A rebuild makes a new generation: blocks read before it no longer
+    // stand in for the dictionary (they lack the delta's names, which the
+    // rebuild moved into the blocks and out of the delta).
+    REQUIRE(rebuild_symbol_dictionary(*db).ok());
+    auto gen = DictionaryBlocks::current_generation(*db);
+    REQUIRE(gen.ok());
+    CHECK(*gen == 2);
+    check_queries(100);
+    // Proof that they would be wrong: a copy made to look current misses names.
+    REQUIRE(write_meta(*db, "dictionary_generation", "1").ok());
+    bool missed = false;
+    for (const auto& n : later) {
+        const std::string q = fold_query(n).substr(1);  // found by the fuzzy tier, from the blocks
+        auto got = match_symbol_names(*db, q, 60, nullptr, 0, blocks->get(), 1);
+        REQUIRE(got.ok());
+        missed = missed || std::none_of(got->begin(), got->end(), [&](const ScoredName& s) { return s.name == n; });
+    }
+    CHECK(missed);
 }
 
 TEST_CASE("a query that begins enough names reads no group of the pair index") {

@@ -20,6 +20,8 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -44,9 +46,44 @@ struct SymbolMatchStats {
     bool fuzzy_tier = false;  // the names the query begins were too few: the pair index was read
     uint64_t groups = 0, candidate_groups = 0, names_scored = 0, delta_names = 0;
 };
+
+// The dictionary's blocks read into memory once, for a process that answers
+// many lookups (idx watch's lookup server): its fuzzy lookups then read no
+// block from SQLite (~2,000 instructions a block, thousands of blocks for
+// a query of common letters). Immutable once loaded, so safe to share
+// across threads. It stands in only for the dictionary generation it was
+// read from: every rebuild writes a new meta dictionary_generation.
+class DictionaryBlocks {
+public:
+    // Every block, with the generation, in one read transaction.
+    static Expected<std::shared_ptr<const DictionaryBlocks>> load(Db& db);
+    // The generation of `db`'s dictionary now (0 before the first rebuild
+    // that recorded one).
+    static Expected<int64_t> current_generation(Db& db);
+
+    int64_t generation() const { return generation_; }
+    // Block `id`'s bytes; nullopt when there is no such block.
+    std::optional<std::string_view> block(int64_t id) const {
+        if (id < 0 || static_cast<size_t>(id) + 1 >= ends_.size()) return std::nullopt;
+        return std::string_view(bytes_).substr(ends_[id], ends_[id + 1] - ends_[id]);
+    }
+    size_t bytes() const { return bytes_.size(); }
+
+private:
+    int64_t generation_ = 0;
+    std::string bytes_;
+    std::vector<size_t> ends_{0};  // block id's bytes are [ends_[id], ends_[id + 1])
+};
+
 // The other matches are read only when fewer than `enough_prefixed` names
-// (0: `limit`) begin with the query.
+// (0: `limit`) begin with the query. `blocks`, when of the dictionary's
+// current generation, stands in for reading the blocks of the fuzzy tier,
+// and two threads then share its groups when there are `split_groups` or
+// more (tests lower it).
+constexpr size_t kSplitGroups = 1024;
 Expected<std::vector<ScoredName>> match_symbol_names(Db& db, std::string_view folded_query, size_t limit,
-                                                     SymbolMatchStats* stats = nullptr, size_t enough_prefixed = 0);
+                                                     SymbolMatchStats* stats = nullptr, size_t enough_prefixed = 0,
+                                                     const DictionaryBlocks* blocks = nullptr,
+                                                     size_t split_groups = kSplitGroups);
 
 }  // namespace idx::indexer

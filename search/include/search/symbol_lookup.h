@@ -13,6 +13,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -46,6 +47,9 @@ public:
     // result then holds what was found so far and cancelled() is true.
     void set_cancel(const std::atomic<bool>* cancel) { cancel_ = cancel; }
     bool cancelled() const { return cancel_ && cancel_->load(); }
+    // The dictionary's blocks held in memory (a long-lived process's), for
+    // fuzzy(); used while they are of the index's current generation.
+    void use_dictionary(std::shared_ptr<const indexer::DictionaryBlocks> blocks) { blocks_ = std::move(blocks); }
 
     // Definitions named exactly `name`, by path then line.
     Expected<std::vector<SymbolMatch>> definitions(std::string_view name, const SymbolFilter& filter);
@@ -86,6 +90,7 @@ private:
     indexer::IndexReader& reader_;
     std::string root_;
     const std::atomic<bool>* cancel_ = nullptr;
+    std::shared_ptr<const indexer::DictionaryBlocks> blocks_;
 };
 
 // How definitions rank: types and functions before fields and variables.
