@@ -16,7 +16,6 @@
 #include <string>
 
 #include "chosen_subcommand.h"
-#include "common/lexical_path.h"
 #include "indexer/index_locator.h"
 #include "lookup_channel.h"
 #include "sibling_executable.h"
@@ -41,9 +40,8 @@ int run_in_watcher(int argc, char** argv) {
     idx::cli::LookupRequest request;
     request.cwd = cwd;
     request.where = std::move(*where);
-    if (request.where.db_path[0] != '/') {
-        request.where.db_path = idx::normalise_absolute(request.cwd + "/" + request.where.db_path);
-    }
+    // Not normalised: the kernel resolves "link/.." differently.
+    if (request.where.db_path[0] != '/') request.where.db_path = request.cwd + "/" + request.where.db_path;
     request.args.assign(argv + 1, argv + argc);
     auto code = idx::cli::forward_lookup(request, STDOUT_FILENO, STDERR_FILENO, kAcceptTimeoutMs);
     if (!code) {

@@ -111,6 +111,9 @@ Expected<std::optional<int>> forward_lookup(const LookupRequest& request, int ou
     if (!sock || !send_message(sock.get(), message)) return std::optional<int>();
     if (receive(sock.get(), 8, accept_timeout_ms) != "run") return std::optional<int>();
     if (!send_descriptors(sock.get(), out_fd, err_fd)) return std::optional<int>();
+    // Nothing is written before "started": a watcher that drops the
+    // request before it (its own limits) leaves the lookup to us.
+    if (receive(sock.get(), 8, -1) != "started") return std::optional<int>();
     // Committed: the watcher now writes the answer, however long it takes.
     const std::string reply = receive(sock.get(), 32, -1);
     int code = -1;

@@ -14,10 +14,13 @@
 //   client: request (encode_lookup_request)
 //   server: "run" (it will answer) or "no" (the client runs it itself)
 //   client: "go", carrying its stdout and stderr (SCM_RIGHTS)
-//   server: "exit <code>" after the command has written its output
-// The descriptors travel only after both sides have committed, so a
-// client that gave up waiting (and runs the lookup itself) can never get
-// the answer twice.
+//   server: "started", then "exit <code>" after the command has written
+//           its output
+// The descriptors travel only after the server took the request, and the
+// server writes only after "started"; a client that gave up waiting, or
+// whose request was dropped before "started", runs the lookup itself, so
+// it never gets the answer twice. The server stops writing when the
+// client's end of the socket closes.
 #pragma once
 
 #include <optional>

@@ -63,8 +63,7 @@ Expected<std::unique_ptr<LookupServer>> LookupServer::start(const std::string& d
                                                             HandlerFactory factory) {
     std::unique_ptr<LookupServer> s(new LookupServer());
     s->db_path_ = db_path;
-    s->socket_path_ = indexer::lookup_socket_path(db_path);
-    auto sock = listen_own_socket(s->socket_path_, SOCK_SEQPACKET);
+    auto sock = listen_own_socket(indexer::lookup_socket_path(db_path), SOCK_SEQPACKET);
     if (!sock) return std::move(sock).error();
     s->listen_ = std::move(*sock);
     s->stop_ = UniqueFd(::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC));
@@ -75,23 +74,28 @@ Expected<std::unique_ptr<LookupServer>> LookupServer::start(const std::string& d
     return s;
 }
 
-LookupServer::~LookupServer() {
+void LookupServer::stop() {
     const uint64_t one = 1;
     (void)!::write(stop_.get(), &one, sizeof one);  // level-triggered: every worker sees it
     for (auto& t : workers_) t.join();
-    ::unlink(socket_path_.c_str());
+    workers_.clear();
+}
+
+LookupServer::~LookupServer() {
+    stop();
+    listen_.unlink_if_ours();
 }
 
 void LookupServer::work(const HandlerFactory& factory) {
     Handler handler = factory();
     while (true) {
-        pollfd p[2] = {{listen_.get(), POLLIN, 0}, {stop_.get(), POLLIN, 0}};
+        pollfd p[2] = {{listen_.fd.get(), POLLIN, 0}, {stop_.get(), POLLIN, 0}};
         if (::poll(p, 2, -1) < 0) {
             if (errno == EINTR) continue;
             return;
         }
         if (p[1].revents != 0) return;
-        UniqueFd client(::accept4(listen_.get(), nullptr, nullptr, SOCK_CLOEXEC));
+        UniqueFd client(::accept4(listen_.fd.get(), nullptr, nullptr, SOCK_CLOEXEC));
         if (!client) {
             // Another worker took it (EAGAIN), or out of descriptors: the
             // listener stays readable, so wait instead of spinning on it.
@@ -108,16 +112,21 @@ void LookupServer::serve(int fd, Handler& handler) {
     std::vector<UniqueFd> fds;
     if (!receive(fd, message, fds) || !fds.empty()) return;
     auto request = decode_lookup_request(message);
-    // The client's index must be this one, however it named it.
-    if (!request || !same_file(request->where.db_path, db_path_)) {
+    // The client's index must be this one, however it named it, and its
+    // root the tree this index is for: refs reads files under it.
+    const bool ours = request && same_file(request->where.db_path, db_path_) &&
+                      (request->where.root_in_meta || same_file(request->where.root + "/.idx/index.db", db_path_));
+    if (!ours) {
         (void)::send(fd, "no", 2, MSG_NOSIGNAL);
         return;
     }
     if (::send(fd, "run", 3, MSG_NOSIGNAL) != 3) return;
+    // Until "started", the client runs the lookup itself if we hang up.
     if (!receive(fd, message, fds) || message != "go" || fds.size() != 2) return;
+    if (::send(fd, "started", 7, MSG_NOSIGNAL) != 7) return;
     int code = 2;
     try {
-        code = handler(*request, fds[0].get(), fds[1].get());
+        code = handler(*request, Streams{fds[0].get(), fds[1].get(), fd, stop_.get()});
     } catch (const std::exception& e) {
         const std::string line = std::string("idx: the lookup failed in idx watch: ") + e.what() + "\n";
         (void)!::write(fds[1].get(), line.data(), line.size());

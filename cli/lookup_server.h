@@ -21,27 +21,36 @@
 
 #include "common/expected.h"
 #include "common/unique_handle.h"
+#include "common/unix_socket.h"
+#include "output.h"
 #include "lookup_channel.h"
 
 namespace idx::cli {
 
 class LookupServer {
 public:
-    // Runs one request, writing to `out_fd` and `err_fd`; returns its exit code.
-    using Handler = std::function<int(const LookupRequest& request, int out_fd, int err_fd)>;
+    // Runs one request, writing to io.out and io.err, and stopping early
+    // when io.hangup or io.stop is readable; returns its exit code.
+    using Handler = std::function<int(const LookupRequest& request, Streams io)>;
     // Called once per worker thread, on that thread.
     using HandlerFactory = std::function<Handler()>;
 
     // Listens at lookup_socket_path(db_path); call with the watch lock held
     // (a socket file there is a dead watcher's). Requests must name the
-    // same index file (compared by device and inode).
+    // same index file (compared by device and inode), and a root whose
+    // .idx/index.db is that file unless the index names its root.
     static Expected<std::unique_ptr<LookupServer>> start(const std::string& db_path, size_t workers,
                                                          HandlerFactory factory);
-    // Stops accepting, waits for the requests in flight, removes the socket.
+    // Stops accepting, ends the requests in flight (their output stops at
+    // the next write), waits for them, and removes the socket unless a
+    // successor has replaced it.
     ~LookupServer();
     LookupServer(const LookupServer&) = delete;
     LookupServer& operator=(const LookupServer&) = delete;
 
+    // Stops accepting, ends the requests in flight and waits for them;
+    // once stopped, served() is final. The destructor calls it.
+    void stop();
     // Requests answered so far.
     uint64_t served() const { return served_.load(); }
 
@@ -50,8 +59,9 @@ private:
     void work(const HandlerFactory& factory);
     void serve(int fd, Handler& handler);
 
-    std::string db_path_, socket_path_;
-    UniqueFd listen_, stop_;
+    std::string db_path_;
+    ListeningSocket listen_;
+    UniqueFd stop_;
     std::vector<std::thread> workers_;
     std::atomic<uint64_t> served_{0};
 };

@@ -14,6 +14,10 @@ namespace idx::cli {
 struct Streams {
     int out = STDOUT_FILENO;
     int err = STDERR_FILENO;
+    // For such a lookup: output ends when either becomes readable (the
+    // client's socket closing, the server stopping). -1: none.
+    int hangup = -1;
+    int stop = -1;
 };
 
 // `line` and a newline, in one write().
@@ -40,6 +44,14 @@ public:
     }
     // The reader went away (EPIPE); callers may stop producing.
     bool closed() const { return closed_; }
+    // Ends output (as if closed) as soon as `a` or `b` is readable (-1:
+    // none), and until then waits for room before each write of at most a
+    // pipe buffer's page, so that a reader that stops reading cannot hold
+    // the writer forever once the client is gone or the server stops.
+    void end_when_readable(int a, int b) {
+        cancel_[0] = a;
+        cancel_[1] = b;
+    }
 
 private:
     void write_all(std::string_view s);
@@ -48,6 +60,7 @@ private:
     size_t capacity_;
     std::string buf_;
     bool closed_ = false;
+    int cancel_[2] = {-1, -1};
 };
 
 }  // namespace idx::cli

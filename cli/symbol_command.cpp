@@ -110,6 +110,7 @@ int SymbolCommand::run(Streams io, const SessionOpener& open_session) {
     search::SymbolLookup lookup(session->reader(), session->root());
     if (mode_ == Mode::kSym) lookup.use_dictionary(session->dictionary());
     Output out(io.out);
+    out.end_when_readable(io.hangup, io.stop);
 
     if (mode_ == Mode::kOutline) {
         // Every file is outlined; a file that cannot be is reported and

@@ -2,6 +2,7 @@
 
 #include <sys/stat.h>
 
+#include <csignal>
 #include <cstdio>
 #include <memory>
 #include <mutex>
@@ -54,10 +55,10 @@ public:
     LookupWorker(std::string db_path, std::shared_ptr<SharedDictionary> dictionary)
         : db_path_(std::move(db_path)), dictionary_(std::move(dictionary)) {}
 
-    int operator()(const LookupRequest& request, int out_fd, int err_fd) {
+    int operator()(const LookupRequest& request, Streams io) {
         std::vector<const char*> argv{"idx"};
         for (const auto& a : request.args) argv.push_back(a.c_str());
-        return run_lookup_command(static_cast<int>(argv.size()), argv.data(), Streams{out_fd, err_fd},
+        return run_lookup_command(static_cast<int>(argv.size()), argv.data(), io,
                                   [&]() -> Expected<IndexSession*> {
                                       indexer::IndexLocation where = request.where;
                                       where.db_path = db_path_;  // the same file (the server checked)
@@ -99,8 +100,8 @@ public:
     void on_listening() override {
         auto dictionary = std::make_shared<SharedDictionary>();
         auto server = LookupServer::start(db_path_, kLookupWorkers, [db = db_path_, dictionary]() -> LookupServer::Handler {
-            return [worker = std::make_shared<LookupWorker>(db, dictionary)](const LookupRequest& r, int out, int err) {
-                return (*worker)(r, out, err);
+            return [worker = std::make_shared<LookupWorker>(db, dictionary)](const LookupRequest& r, Streams io) {
+                return (*worker)(r, io);
             };
         });
         if (!server) {
@@ -130,8 +131,9 @@ public:
     void finish() {
         progress_.finish();
         if (!lookups_) return;
+        lookups_->stop();  // ends and waits for the lookups in flight
         const uint64_t served = lookups_->served();
-        lookups_.reset();  // waits for the lookups in flight
+        lookups_.reset();
         if (served > 0) std::fprintf(stderr, "idx watch: answered %llu lookups\n", (unsigned long long)served);
     }
 
@@ -168,6 +170,10 @@ int WatchCommand::run() {
     o.index = std::move(*target);
     o.index.symbols = !no_symbols_;
     o.index.cancel = &install_stop_signals();
+    // Lookups write to their clients' terminals: a background watcher must
+    // get EIO there under `stty tostop`, not be stopped (and its clients
+    // left waiting).
+    std::signal(SIGTTOU, SIG_IGN);
     o.settle = std::chrono::milliseconds(settle_ms_);
     WatchPrinter printer(o.index.db_path);
     auto r = indexer::watch(o, printer);

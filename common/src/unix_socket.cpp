@@ -30,6 +30,11 @@ bool socket_address(const std::string& path, UniqueFd& dir, sockaddr_un& addr) {
 
 }  // namespace
 
+void ListeningSocket::unlink_if_ours() const {
+    struct stat there {};
+    if (::lstat(path.c_str(), &there) == 0 && there.st_ino == ino && there.st_dev == dev) ::unlink(path.c_str());
+}
+
 long peer_uid(int fd) {
     ucred peer{};
     socklen_t len = sizeof peer;
@@ -50,7 +55,7 @@ UniqueFd connect_own_socket(const std::string& path, int type) {
     return sock;
 }
 
-Expected<UniqueFd> listen_own_socket(const std::string& path, int type) {
+Expected<ListeningSocket> listen_own_socket(const std::string& path, int type) {
     UniqueFd dir;
     sockaddr_un addr;
     if (!socket_address(path, dir, addr)) {
@@ -63,13 +68,14 @@ Expected<UniqueFd> listen_own_socket(const std::string& path, int type) {
         if (!S_ISSOCK(st.st_mode)) return Error::io(path + ": exists and is not a socket; remove it");
         ::unlink(path.c_str());
     }
-    const mode_t old = ::umask(0077);
-    const int rc = ::bind(sock.get(), reinterpret_cast<const sockaddr*>(&addr), sizeof addr);
-    const int err = errno;
-    ::umask(old);
-    if (rc != 0) return Error::from_errno(err, path);
+    if (::bind(sock.get(), reinterpret_cast<const sockaddr*>(&addr), sizeof addr) != 0) return Error::from_errno(errno, path);
+    // Nobody can connect before listen(), so making it 0600 in between
+    // leaves no window (umask would, but it is process-wide).
+    if (::fchmodat(dir.get(), std::string(basename_of(path)).c_str(), 0600, 0) != 0) return Error::from_errno(errno, path);
+    struct stat bound {};
+    if (::lstat(path.c_str(), &bound) != 0) return Error::from_errno(errno, path);
     if (::listen(sock.get(), 64) != 0) return Error::from_errno(errno, path);
-    return sock;
+    return ListeningSocket{std::move(sock), path, bound.st_dev, bound.st_ino};
 }
 
 }  // namespace idx

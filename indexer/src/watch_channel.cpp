@@ -94,7 +94,9 @@ std::optional<WatcherReport> ask_watcher(const std::string& db_path, int timeout
 }
 
 Expected<UniqueFd> listen_watch_socket(const std::string& db_path) {
-    return listen_own_socket(watch_socket_path(db_path), SOCK_STREAM);
+    auto sock = listen_own_socket(watch_socket_path(db_path), SOCK_STREAM);
+    if (!sock) return std::move(sock).error();
+    return std::move(sock->fd);
 }
 
 std::string format_watch_reply(const WatcherReport& r) {

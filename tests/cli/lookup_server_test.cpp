@@ -14,10 +14,13 @@
 #include <algorithm>
 #include <chrono>
 #include <cstring>
+#include <memory>
+#include <thread>
 #include <string>
 #include <vector>
 
 #include "tests/cli/rg_compare.h"
+#include "tests/support/child.h"
 #include "tests/support/watch_process.h"
 
 using idx::test::kWatchUnset;
@@ -40,6 +43,16 @@ ProcessResult lookup(const TempTree& t, const std::vector<std::string>& args, co
     std::vector<std::string> argv{IDX_BINARY};
     argv.insert(argv.end(), args.begin(), args.end());
     return run_process(argv, cwd_rel.empty() ? t.root() : t.path(cwd_rel), idx::test::isolated_env(t), kWatchUnset);
+}
+
+// idx-lookup, beside idx: the same lookup run locally while a watcher runs.
+ProcessResult run_locally(const TempTree& t, const std::vector<std::string>& args, const std::vector<std::string>& env = {}) {
+    const std::string exe(IDX_BINARY);
+    std::vector<std::string> argv{exe.substr(0, exe.rfind('/') + 1) + "idx-lookup"};
+    argv.insert(argv.end(), args.begin(), args.end());
+    std::vector<std::string> e = idx::test::isolated_env(t);
+    e.insert(e.end(), env.begin(), env.end());
+    return run_process(argv, t.root(), e, kWatchUnset);
 }
 
 struct Case {
@@ -217,9 +230,9 @@ TEST_CASE("a lookup piped into a reader that quits early ends quietly in the wat
     REQUIRE(std::count(local.out.begin(), local.out.end(), '\n') >= 2000);  // more than a pipe holds
     Watcher w(t);
     REQUIRE_MESSAGE(wait_until_vouched(t), w.log());
-    auto head = run_process({"sh", "-c", std::string("'") + IDX_BINARY + "' refs needle | head -1"}, t.root(),
-                            idx::test::isolated_env(t), kWatchUnset);
-    CHECK(head.exit_code == 0);
+    auto head = run_process({"sh", "-c", std::string("{ '") + IDX_BINARY + "' refs needle; echo rc=$? >&2; } | head -1"},
+                            t.root(), idx::test::isolated_env(t), kWatchUnset);
+    CHECK(head.err == "rc=0\n");  // idx's own exit code: the watcher's, whose output ended quietly
     CHECK(head.out.find("needle") != std::string::npos);
     CHECK(std::count(head.out.begin(), head.out.end(), '\n') == 1);
     const ProcessResult next = ls::lookup(t, {"refs", "needle"});
@@ -239,18 +252,28 @@ TEST_CASE("clients that break the lookup protocol get no answer, and the watcher
     const std::string db = t.path(".idx/index.db");
     const std::vector<std::string> def{"def", "needle"};
 
-    SUBCASE("garbage, another version, another index, relative paths and an oversized request are declined") {
+    SUBCASE("garbage, another version, another index or root, relative paths and missing arguments are declined") {
         TempTree other;
         other.write("x", "");
+        std::string forged_root = ls::request(t, magic, db, def);
+        const std::string root_part = std::string(1, '\0') + t.root() + '\0' + "0" + '\0';
+        forged_root.replace(forged_root.find(root_part), root_part.size(), std::string(1, '\0') + other.root() + '\0' + "0" + '\0');
         for (const std::string& m : {std::string("hello"), std::string("\0\0\0", 3), ls::request(t, "idx-lookup/0 0.0.0", db, def),
                                      ls::request(t, magic, other.path("x"), def), ls::request(t, magic, "relative.db", def),
-                                     ls::request(t, magic, db, {}), ls::request(t, magic, db, {"def", std::string(70000, 'a')})}) {
+                                     ls::request(t, magic, db, {}), forged_root}) {
             const int fd = ls::connect_lookup_socket(t);
             CHECK(send(fd, m.data(), m.size(), MSG_NOSIGNAL) >= 0);
-            const std::string reply = ls::next_message(fd);
-            CHECK((reply == "no" || reply.empty()));
+            CHECK(ls::next_message(fd) == "no");
             close(fd);
         }
+        // Too big to read whole: the connection is closed at once.
+        const std::string big = ls::request(t, magic, db, {"def", std::string(70000, 'a')});
+        const int fd = ls::connect_lookup_socket(t);
+        CHECK(send(fd, big.data(), big.size(), MSG_NOSIGNAL) >= 0);
+        const auto start = std::chrono::steady_clock::now();
+        CHECK(ls::next_message(fd).empty());
+        CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(2));
+        close(fd);
     }
     SUBCASE("a client that never sends its descriptors, or sends none, one or three, gets no answer") {
         int pipe_fds[2];
@@ -261,7 +284,9 @@ TEST_CASE("clients that break the lookup protocol get no answer, and the watcher
             REQUIRE(send(fd, m.data(), m.size(), MSG_NOSIGNAL) == static_cast<ssize_t>(m.size()));
             CHECK(ls::next_message(fd) == "run");
             CHECK(ls::send_with_fds(fd, "go", fds));
-            CHECK(ls::next_message(fd).empty());  // closed without an exit
+            const auto start = std::chrono::steady_clock::now();
+            CHECK(ls::next_message(fd).empty());  // closed without "started"
+            CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(2));
             close(fd);
         }
         // A client that goes silent after "run": dropped within the timeout.
@@ -278,12 +303,94 @@ TEST_CASE("clients that break the lookup protocol get no answer, and the watcher
         CHECK(read(pipe_fds[0], &c, 1) == 0);  // nothing was written to the pipe
         close(pipe_fds[0]);
     }
+    // Both workers held by clients that stall after "run": idx runs the
+    // lookup itself after its short wait, and the answer is the same.
+    SUBCASE("when every worker is busy, idx runs the lookup itself") {
+        std::vector<int> stalled;
+        for (int i = 0; i < 2; ++i) {
+            stalled.push_back(ls::connect_lookup_socket(t));
+            const std::string m = ls::request(t, magic, db, def);
+            REQUIRE(send(stalled.back(), m.data(), m.size(), MSG_NOSIGNAL) == static_cast<ssize_t>(m.size()));
+            CHECK(ls::next_message(stalled.back()) == "run");
+        }
+        const ProcessResult r = ls::lookup(t, def);
+        CHECK(r.exit_code == 0);
+        CHECK(r.out == ls::run_locally(t, def).out);
+        for (int fd : stalled) close(fd);
+    }
     const ProcessResult after = ls::lookup(t, def);
     CHECK(after.exit_code == 0);
     CHECK(after.out ==
           "src/lib/needle.c:1:5: function needle  int needle(int x)\nsrc/main.c:1:5: prototype needle  int needle(int x);\n");
     CHECK(w.stop(SIGINT) == 0);
     CHECK_MESSAGE(ls::answered(w.log()) == 1, w.log());
+}
+
+TEST_CASE("with $IDX_DB outside the tree, the watcher's answers equal idx-lookup's, from the root and a subfolder") {
+    TempTree t, place;
+    ls::write_lookup_project(t);
+    const std::vector<std::string> env{"IDX_DB=" + place.path("kept.db")};
+    const std::vector<std::string> unset{"XDG_CONFIG_HOME", "RIPGREP_CONFIG_PATH"};  // IDX_DB stays
+    std::vector<std::string> e = idx::test::isolated_env(t);
+    e.insert(e.end(), env.begin(), env.end());
+    REQUIRE(run_process({IDX_BINARY, "index"}, t.root(), e, unset).exit_code == 0);
+    REQUIRE(run_process({"test", "-f", place.path("kept.db")}).exit_code == 0);
+    Watcher w(t, {}, env);
+    // The watcher vouches through its own socket beside $IDX_DB.
+    bool up = false;
+    for (int i = 0; i < 1500 && !up; ++i) {
+        up = run_process({"test", "-S", place.path("kept.db-lookup.sock")}).exit_code == 0;
+        if (!up) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    REQUIRE_MESSAGE(up, w.log());
+    int served = 0;
+    for (const std::string cwd : {std::string(), std::string("src/lib")}) {
+        for (const std::vector<std::string>& args : {std::vector<std::string>{"def", "needle"}, {"refs", "needle"},
+                                                     {"sym", "ndl"}, {"outline", "src/lib/needle.c"}}) {
+            std::vector<std::string> argv{IDX_BINARY};
+            argv.insert(argv.end(), args.begin(), args.end());
+            const std::string dir = cwd.empty() ? t.root() : t.path(cwd);
+            const ProcessResult got = run_process(argv, dir, e, unset);
+            argv[0] = std::string(IDX_BINARY) + "-lookup";
+            const ProcessResult want = run_process(argv, dir, e, unset);
+            INFO(idx::test::describe(args), " in '", cwd, "'\n", got.out, got.err, "--- idx-lookup:\n", want.out, want.err);
+            CHECK(got.out == want.out);
+            CHECK(got.err == want.err);
+            CHECK(got.exit_code == want.exit_code);
+            ++served;
+        }
+    }
+    CHECK(w.stop(SIGINT) == 0);
+    CHECK_MESSAGE(ls::answered(w.log()) == served, w.log());
+}
+
+TEST_CASE("a lookup whose reader stops reading ends when its client dies or the watcher stops") {
+    TempTree t;
+    for (int i = 0; i < 2000; ++i) t.write("src/f" + std::to_string(i) + ".c", "int needle(void);\nint g(void) { return needle(); }\n");
+    REQUIRE(ls::lookup(t, {"index"}).exit_code == 0);
+    Watcher w(t);
+    REQUIRE_MESSAGE(wait_until_vouched(t), w.log());
+    // Clients whose stdout is a pipe nobody reads (the output is larger
+    // than the pipe holds): two, so that both workers are held.
+    auto stuck = [&] {
+        return std::make_unique<idx::test::Child>(std::vector<std::string>{IDX_BINARY, "refs", "needle"}, t.root());
+    };
+    auto first = stuck();
+    auto second = stuck();
+    std::this_thread::sleep_for(std::chrono::milliseconds(500));
+    CHECK(!first->wait(std::chrono::milliseconds(10)).has_value());  // still waiting for the watcher
+    kill(first->pid(), SIGKILL);
+    // The killed client's worker is free again: a lookup is answered at once.
+    const auto start = std::chrono::steady_clock::now();
+    const ProcessResult r = ls::lookup(t, {"def", "needle"});
+    CHECK(r.exit_code == 0);
+    CHECK(std::chrono::steady_clock::now() - start < std::chrono::milliseconds(400));  // not after the 500 ms fallback
+    // Stopping the watcher ends the other one's output too.
+    const auto stopping = std::chrono::steady_clock::now();
+    CHECK(w.stop(SIGINT) == 0);
+    CHECK(std::chrono::steady_clock::now() - stopping < std::chrono::seconds(3));
+    CHECK(second->wait(std::chrono::seconds(3)).has_value());
+    CHECK_MESSAGE(ls::answered(w.log()) == 3, w.log());
 }
 
 TEST_CASE("a lookup socket that never answers, or stops mid-answer, never hangs idx and never answers twice") {
@@ -307,12 +414,25 @@ TEST_CASE("a lookup socket that never answers, or stops mid-answer, never hangs 
         CHECK(r.out == local.out);
         CHECK(r.exit_code == 0);
     }
-    SUBCASE("a server that takes the lookup and stops: one line, exit 2, no second answer") {
+    SUBCASE("a server that drops the lookup before starting it: idx runs it itself") {
         ls::FakeServer fake(t, [](int c) {
             char buf[70000];
             (void)!recv(c, buf, sizeof buf, 0);
             (void)!send(c, "run", 3, 0);
             (void)!recv(c, buf, sizeof buf, 0);
+            close(c);
+        });
+        const ProcessResult r = ls::lookup(t, {"def", "needle"});
+        CHECK(r.out == local.out);
+        CHECK(r.exit_code == 0);
+    }
+    SUBCASE("a server that starts the lookup and stops: one line, exit 2, no second answer") {
+        ls::FakeServer fake(t, [](int c) {
+            char buf[70000];
+            (void)!recv(c, buf, sizeof buf, 0);
+            (void)!send(c, "run", 3, 0);
+            (void)!recv(c, buf, sizeof buf, 0);
+            (void)!send(c, "started", 7, 0);
             close(c);
         });
         const ProcessResult r = ls::lookup(t, {"def", "needle"});
@@ -327,6 +447,7 @@ TEST_CASE("a lookup socket that never answers, or stops mid-answer, never hangs 
             (void)!recv(c, buf, sizeof buf, 0);
             (void)!send(c, "run", 3, 0);
             (void)!recv(c, buf, sizeof buf, 0);
+            (void)!send(c, "started", 7, 0);
             (void)!send(c, "exit 300", 8, 0);
         });
         const ProcessResult r = ls::lookup(t, {"def", "needle"});

@@ -27,13 +27,19 @@ inline const std::vector<std::string> kWatchUnset{"IDX_DB", "XDG_CONFIG_HOME", "
 // (the watcher and the searches must see the same HOME); stderr to `log`.
 class Watcher {
 public:
-    Watcher(const TempTree& t, std::vector<std::string> args = {}) : log_(logs_.path("watch.log")) {
+    // `env`: "K=V" entries set for it after the isolated environment.
+    Watcher(const TempTree& t, std::vector<std::string> args = {}, std::vector<std::string> env = {})
+        : log_(logs_.path("watch.log")) {
         pid_ = fork();
         REQUIRE(pid_ >= 0);
         if (pid_ == 0) {
             if (chdir(t.root().c_str()) != 0) _exit(99);
             for (const auto& name : kWatchUnset) unsetenv(name.c_str());
             setenv("HOME", t.path(".home").c_str(), 1);
+            for (const auto& kv : env) {
+                const auto eq = kv.find('=');
+                setenv(kv.substr(0, eq).c_str(), kv.substr(eq + 1).c_str(), 1);
+            }
             if (!freopen("/dev/null", "w", stdout) || !freopen(log_.c_str(), "w", stderr)) _exit(97);
             std::vector<const char*> argv{IDX_BINARY, "watch"};
             for (const auto& a : args) argv.push_back(a.c_str());

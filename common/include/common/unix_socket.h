@@ -7,6 +7,8 @@
 // where an index lives. Both ends trust only a peer of their own user.
 #pragma once
 
+#include <sys/types.h>
+
 #include <string>
 
 #include "common/expected.h"
@@ -21,11 +23,20 @@ namespace idx {
 // runs as another user.
 UniqueFd connect_own_socket(const std::string& path, int type);
 
+struct ListeningSocket {
+    UniqueFd fd;
+    std::string path;
+    dev_t dev = 0;  // the socket file's identity when bound
+    ino_t ino = 0;
+    // Removes the socket file if it is still this one, not a successor's.
+    void unlink_if_ours() const;
+};
+
 // Binds and listens on `path` with mode 0600 (close-on-exec, non-blocking),
 // replacing a socket file left there. The caller must hold the lock that
 // makes it the only listener: the file it replaces is a dead process's.
 // Fails when `path` exists and is not a socket.
-Expected<UniqueFd> listen_own_socket(const std::string& path, int type);
+Expected<ListeningSocket> listen_own_socket(const std::string& path, int type);
 
 // The user id of the process at the other end of a connected socket;
 // -1 when it cannot be told.
