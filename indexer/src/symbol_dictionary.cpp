@@ -116,6 +116,8 @@ public:
         if (out_.size() > 4 * limit_ + 1024) keep_best(out_, limit_);
         if (distinct) raise_floor(prefix, *s);
     }
+    // A name the caller turned away on the subsequence scan's behalf.
+    void count_rejected() { ++st_.names_scored; }
     // Takes in another share's scored names and counts (see the seeded
     // constructor).
     void absorb(const SymbolMatchStats& st, std::vector<ScoredName>&& out) {
@@ -279,45 +281,86 @@ Expected<void> score_fuzzy(Db& db, std::string_view q, NameScorer& scorer, Symbo
             return *row ? std::optional<std::string_view>(bytes) : std::nullopt;
         });
     }
-    // Blocks in memory need no SQLite, so two threads share the groups when
+    // Names in memory need no SQLite, so two threads share the groups when
     // there are many (a query of common letters scores ~30,000 names).
-    auto in_memory = [held](uint32_t id) -> Expected<std::optional<std::string_view>> { return held->block(id); };
-    if (groups.size() < std::max<size_t>(split_groups, 2)) return scan_groups(groups, scorer, in_memory);
+    auto in_memory = [held, want = query_chars(q)](std::span<const uint32_t> share, NameScorer& sc) {
+        for (uint32_t g : share) {
+            if (g >= held->groups()) continue;
+            for (uint32_t i = held->first_name(g); i < held->first_name(g + 1); ++i) {
+                if ((held->chars(i) & want) != want) {
+                    sc.count_rejected();  // the subsequence scan would reject it too
+                    continue;
+                }
+                sc.score_unless_begins(held->name(i), 0);
+            }
+        }
+    };
+    if (groups.size() < std::max<size_t>(split_groups, 2)) {
+        in_memory(groups, scorer);
+        return {};
+    }
     const size_t half = groups.size() / 2;
     SymbolMatchStats other_st;
     std::vector<ScoredName> other_out;
     NameScorer other(scorer, other_st, other_out);
-    auto second = std::async(std::launch::async, [&] {
-        return scan_groups(std::span<const uint32_t>(groups).subspan(half), other, in_memory);
-    });
-    auto first = scan_groups(std::span<const uint32_t>(groups).first(half), scorer, in_memory);
-    auto second_result = second.get();
-    if (!first) return first;
-    if (!second_result) return second_result;
+    auto second = std::async(std::launch::async, [&] { in_memory(std::span<const uint32_t>(groups).subspan(half), other); });
+    in_memory(std::span<const uint32_t>(groups).first(half), scorer);
+    second.get();
     scorer.absorb(other_st, std::move(other_out));
     return {};
 }
 
 }  // namespace
 
+static uint64_t char_bit(unsigned char c) {
+    const unsigned char f = c | 0x20;
+    if (f >= 'a' && f <= 'z') return uint64_t{1} << (f - 'a');
+    if (f >= '0' && f <= '9') return uint64_t{1} << (26 + f - '0');
+    return 0;
+}
+
+uint64_t query_chars(std::string_view q) {
+    uint64_t m = 0;
+    for (char c : q) m |= char_bit(static_cast<unsigned char>(c));
+    return m;
+}
+
 Expected<std::shared_ptr<const DictionaryBlocks>> DictionaryBlocks::load(Db& db) {
     ReadTransaction tx(db);
-    auto blocks = std::make_shared<DictionaryBlocks>();
+    auto d = std::make_shared<DictionaryBlocks>();
     auto gen = current_generation(db);
     if (!gen) return gen.error();
-    blocks->generation_ = *gen;
+    d->generation_ = *gen;
     auto rows = db.prepare("SELECT id, names FROM sym_blocks ORDER BY id");
     if (!rows) return rows.error();
-    bool dense = true;
+    constexpr size_t kGroupsPerBlock = kBlockNames / kGroupNames;
+    int64_t next_id = 0;
+    bool ok = true;
+    std::string name;
     auto read = rows->each([&](const Stmt& row) {
-        dense = dense && row.int64(0) == static_cast<int64_t>(blocks->ends_.size() - 1);
-        blocks->bytes_.append(row.blob(1));
-        blocks->ends_.push_back(blocks->bytes_.size());
+        // Ids run 0, 1, 2, ...: group g is in block g / kGroupsPerBlock.
+        BlockReader block;
+        ok = ok && row.int64(0) == next_id++ && block.open(row.blob(1));
+        for (size_t g = 0; ok && g < kGroupsPerBlock; ++g) {
+            if (g < block.groups()) {
+                ok = block.each_name(g, name, [&](std::string_view n, size_t) {
+                    uint64_t m = 0;
+                    for (char c : n) m |= char_bit(static_cast<unsigned char>(c));
+                    d->text_.append(n);
+                    d->ends_.push_back(static_cast<uint32_t>(d->text_.size()));
+                    d->chars_.push_back(m);
+                });
+                ok = ok && d->text_.size() <= UINT32_MAX;
+            }
+            d->group_first_.push_back(static_cast<uint32_t>(d->ends_.size()));
+        }
     });
     if (!read) return read.error();
-    if (!dense) return corrupt_dictionary();  // ids run 0, 1, 2, ... (the fuzzy tier relies on it)
-    blocks->bytes_.shrink_to_fit();
-    return std::shared_ptr<const DictionaryBlocks>(std::move(blocks));
+    if (!ok) return corrupt_dictionary();
+    d->text_.shrink_to_fit();
+    d->ends_.shrink_to_fit();
+    d->chars_.shrink_to_fit();
+    return std::shared_ptr<const DictionaryBlocks>(std::move(d));
 }
 
 Expected<int64_t> DictionaryBlocks::current_generation(Db& db) { return read_meta_int(db, "dictionary_generation"); }

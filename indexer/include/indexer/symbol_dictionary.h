@@ -47,12 +47,14 @@ struct SymbolMatchStats {
     uint64_t groups = 0, candidate_groups = 0, names_scored = 0, delta_names = 0;
 };
 
-// The dictionary's blocks read into memory once, for a process that answers
-// many lookups (idx watch's lookup server): its fuzzy lookups then read no
-// block from SQLite (~2,000 instructions a block, thousands of blocks for
-// a query of common letters). Immutable once loaded, so safe to share
-// across threads. It stands in only for the dictionary generation it was
-// read from: every rebuild writes a new meta dictionary_generation.
+// The dictionary's names decoded into memory once, for a process that
+// answers many lookups (idx watch's lookup server): its fuzzy lookups then
+// read no block from SQLite and decode no front coding, and a name lacking
+// one of the query's characters is passed over with one AND. Immutable
+// once loaded, so safe to share across threads. It stands in only for the
+// dictionary generation it was read from: every rebuild writes a new meta
+// dictionary_generation. Costs ~35 bytes a name (~80 MB for the kernel's
+// 2.2 million).
 class DictionaryBlocks {
 public:
     // Every block, with the generation, in one read transaction.
@@ -62,18 +64,27 @@ public:
     static Expected<int64_t> current_generation(Db& db);
 
     int64_t generation() const { return generation_; }
-    // Block `id`'s bytes; nullopt when there is no such block.
-    std::optional<std::string_view> block(int64_t id) const {
-        if (id < 0 || static_cast<size_t>(id) + 1 >= ends_.size()) return std::nullopt;
-        return std::string_view(bytes_).substr(ends_[id], ends_[id + 1] - ends_[id]);
+    size_t groups() const { return group_first_.size() - 1; }
+    // Group g's names are [first_name(g), first_name(g + 1)).
+    uint32_t first_name(size_t g) const { return group_first_[g]; }
+    std::string_view name(uint32_t i) const {
+        const uint32_t begin = i == 0 ? 0 : ends_[i - 1];
+        return std::string_view(text_).substr(begin, ends_[i] - begin);
     }
-    size_t bytes() const { return bytes_.size(); }
+    // Which of [a-z0-9] the name holds, compared as SubsequenceScan does
+    // (byte | 0x20): bit c - 'a' for letters, 26 + c - '0' for digits.
+    uint64_t chars(uint32_t i) const { return chars_[i]; }
 
 private:
     int64_t generation_ = 0;
-    std::string bytes_;
-    std::vector<size_t> ends_{0};  // block id's bytes are [ends_[id], ends_[id + 1])
+    std::string text_;                    // the names, back to back
+    std::vector<uint32_t> ends_;          // where name i ends in text_
+    std::vector<uint64_t> chars_;         // per name, see chars()
+    std::vector<uint32_t> group_first_{0};
 };
+
+// The character mask of chars() for a folded query's characters.
+uint64_t query_chars(std::string_view folded_query);
 
 // The other matches are read only when fewer than `enough_prefixed` names
 // (0: `limit`) begin with the query. `blocks`, when of the dictionary's
