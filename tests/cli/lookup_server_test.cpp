@@ -101,16 +101,30 @@ std::string version() {
     return v.out.substr(4, v.out.size() - 5);  // "idx 0.1.0\n"
 }
 
+sockaddr_un unix_address(const std::string& path) {
+    sockaddr_un addr{};
+    addr.sun_family = AF_UNIX;
+    REQUIRE(path.size() < sizeof addr.sun_path);
+    std::memcpy(addr.sun_path, path.c_str(), path.size() + 1);
+    return addr;
+}
+
+// A fake server's side of the protocol up to the descriptors: reads the
+// request, says "run", reads "go" (with the descriptors, left unread).
+void take_request(int c) {
+    char buf[70000];
+    (void)!recv(c, buf, sizeof buf, 0);
+    (void)!send(c, "run", 3, 0);
+    (void)!recv(c, buf, sizeof buf, 0);
+}
+
 // A connected client of the watcher's lookup socket, for protocol tests.
 int connect_lookup_socket(const TempTree& t) {
     const std::string path = t.path(".idx/index.db-lookup.sock");
     int fd = socket(AF_UNIX, SOCK_SEQPACKET, 0);
     REQUIRE(fd >= 0);
-    sockaddr_un addr{};
-    addr.sun_family = AF_UNIX;
-    REQUIRE(path.size() < sizeof addr.sun_path);
-    std::memcpy(addr.sun_path, path.c_str(), path.size() + 1);
-    REQUIRE(connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
+    const sockaddr_un addr = unix_address(path);
+    REQUIRE(connect(fd, reinterpret_cast<const sockaddr*>(&addr), sizeof addr) == 0);
     timeval tv{3, 0};  // a test must not hang on a missing reply
     setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
     return fd;
@@ -160,10 +174,8 @@ public:
         unlink(path.c_str());
         int fd = socket(AF_UNIX, SOCK_SEQPACKET, 0);
         REQUIRE(fd >= 0);
-        sockaddr_un addr{};
-        addr.sun_family = AF_UNIX;
-        std::memcpy(addr.sun_path, path.c_str(), path.size() + 1);
-        REQUIRE(bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
+        const sockaddr_un addr = unix_address(path);
+        REQUIRE(bind(fd, reinterpret_cast<const sockaddr*>(&addr), sizeof addr) == 0);
         REQUIRE(listen(fd, 4) == 0);
         pid_ = fork();
         REQUIRE(pid_ >= 0);
@@ -416,10 +428,7 @@ TEST_CASE("a lookup socket that never answers, or stops mid-answer, never hangs 
     }
     SUBCASE("a server that drops the lookup before starting it: idx runs it itself") {
         ls::FakeServer fake(t, [](int c) {
-            char buf[70000];
-            (void)!recv(c, buf, sizeof buf, 0);
-            (void)!send(c, "run", 3, 0);
-            (void)!recv(c, buf, sizeof buf, 0);
+            ls::take_request(c);
             close(c);
         });
         const ProcessResult r = ls::lookup(t, {"def", "needle"});
@@ -428,10 +437,7 @@ TEST_CASE("a lookup socket that never answers, or stops mid-answer, never hangs 
     }
     SUBCASE("a server that starts the lookup and stops: one line, exit 2, no second answer") {
         ls::FakeServer fake(t, [](int c) {
-            char buf[70000];
-            (void)!recv(c, buf, sizeof buf, 0);
-            (void)!send(c, "run", 3, 0);
-            (void)!recv(c, buf, sizeof buf, 0);
+            ls::take_request(c);
             (void)!send(c, "started", 7, 0);
             close(c);
         });
@@ -443,10 +449,7 @@ TEST_CASE("a lookup socket that never answers, or stops mid-answer, never hangs 
     }
     SUBCASE("a server that replies with an exit code out of range: one line, exit 2") {
         ls::FakeServer fake(t, [](int c) {
-            char buf[70000];
-            (void)!recv(c, buf, sizeof buf, 0);
-            (void)!send(c, "run", 3, 0);
-            (void)!recv(c, buf, sizeof buf, 0);
+            ls::take_request(c);
             (void)!send(c, "started", 7, 0);
             (void)!send(c, "exit 300", 8, 0);
         });
@@ -457,10 +460,8 @@ TEST_CASE("a lookup socket that never answers, or stops mid-answer, never hangs 
     SUBCASE("a stale socket file, or a plain file at its path: idx runs the lookup itself") {
         const std::string path = t.path(".idx/index.db-lookup.sock");
         const int fd = socket(AF_UNIX, SOCK_SEQPACKET, 0);
-        sockaddr_un addr{};
-        addr.sun_family = AF_UNIX;
-        std::memcpy(addr.sun_path, path.c_str(), path.size() + 1);
-        REQUIRE(bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
+        const sockaddr_un addr = ls::unix_address(path);
+        REQUIRE(bind(fd, reinterpret_cast<const sockaddr*>(&addr), sizeof addr) == 0);
         close(fd);  // nobody listens: a dead watcher's socket
         const ProcessResult stale = ls::lookup(t, {"def", "needle"});
         CHECK(stale.out == local.out);
