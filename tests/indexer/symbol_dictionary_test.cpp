@@ -116,7 +116,9 @@ TEST_CASE("symbol dictionary lookups equal a scan of every name, with and withou
                 // the answer (its floor then shuts out every other name).
                 for (size_t enough : {size_t{0}, SIZE_MAX}) {
                     const auto want = brute_force(names, q, limit);
-                    for (int way = 0; way < 3; ++way) {
+                    // The blocks' ways on every third query: the CI's ASan run
+                    // of this test took 36 s with all three on each.
+                    for (int way = 0; way < (round % 3 == 0 ? 3 : 1); ++way) {
                         INFO("query " << q << " limit " << limit << " enough_prefixed " << enough << " way " << way);
                         const DictionaryBlocks* in_memory = way == 0 ? nullptr : blocks->get();
                         auto got = match_symbol_names(*db, q, limit, nullptr, enough, in_memory,
