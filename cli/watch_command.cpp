@@ -21,21 +21,27 @@ namespace {
 // Lookups served at once; more wait in the socket's backlog.
 constexpr size_t kLookupWorkers = 2;
 
-// The dictionary blocks the lookup workers share (34 MB for the Linux
-// kernel): read on the first fuzzy lookup, and again once a rebuild has
-// changed the dictionary's generation or the index file was replaced.
+// The dictionary the lookup workers share (~75 MB for the Linux kernel):
+// read on the first `sym` (its load, ~1 s there, holds the other worker's
+// `sym` too), and again once a rebuild has changed the dictionary's
+// generation or the index file was replaced. An index without a
+// generation (written by an older idx) is not held, and a load that failed
+// is not tried again for the same file and generation: those lookups read
+// SQLite.
 class SharedDictionary {
 public:
     std::shared_ptr<const indexer::DictionaryBlocks> get(IndexSession& s, dev_t dev, ino_t ino) {
         auto gen = indexer::DictionaryBlocks::current_generation(s.reader().db());
-        if (!gen) return nullptr;
+        if (!gen || *gen == 0) return nullptr;
         std::lock_guard lock(mu_);
-        if (blocks_ && dev_ == dev && ino_ == ino && blocks_->generation() == *gen) return blocks_;
+        const bool same = dev_ == dev && ino_ == ino && generation_ == *gen;
+        if (same && (blocks_ || failed_)) return blocks_;
         auto loaded = indexer::DictionaryBlocks::load(s.reader().db());
-        if (!loaded) return nullptr;  // the lookup reads the blocks from SQLite, and reports what is wrong
-        blocks_ = std::move(*loaded);
         dev_ = dev;
         ino_ = ino;
+        generation_ = *gen;
+        failed_ = !loaded;
+        blocks_ = loaded ? std::move(*loaded) : nullptr;  // on failure the lookup reports what is wrong
         return blocks_;
     }
 
@@ -44,6 +50,8 @@ private:
     std::shared_ptr<const indexer::DictionaryBlocks> blocks_;
     dev_t dev_ = 0;
     ino_t ino_ = 0;
+    int64_t generation_ = 0;
+    bool failed_ = false;
 };
 
 // One lookup server worker's handler: runs a client's lookup over a

@@ -7,6 +7,7 @@
 #include <limits>
 #include <queue>
 #include <span>
+#include <system_error>
 #include <utility>
 
 #include "indexer/bitmap.h"
@@ -268,7 +269,9 @@ Expected<void> score_fuzzy(Db& db, std::string_view q, NameScorer& scorer, Symbo
     if (held) {
         auto now = DictionaryBlocks::current_generation(db);
         if (!now) return now.error();
-        if (*now != held->generation()) held = nullptr;  // rebuilt since they were read
+        // Rebuilt since they were read, or never given a generation (by an
+        // idx older than the generations, which may rebuild it unseen).
+        if (*now != held->generation() || *now == 0) held = nullptr;
     }
     std::vector<uint32_t> groups(st.candidate_groups);
     roaring_bitmap_to_uint32_array(candidates.get(), groups.data());
@@ -303,9 +306,15 @@ Expected<void> score_fuzzy(Db& db, std::string_view q, NameScorer& scorer, Symbo
     SymbolMatchStats other_st;
     std::vector<ScoredName> other_out;
     NameScorer other(scorer, other_st, other_out);
-    auto second = std::async(std::launch::async, [&] { in_memory(std::span<const uint32_t>(groups).subspan(half), other); });
+    const auto second_half = std::span<const uint32_t>(groups).subspan(half);
+    std::future<void> second;
+    try {
+        second = std::async(std::launch::async, [&] { in_memory(second_half, other); });
+    } catch (const std::system_error&) {
+        in_memory(second_half, other);  // no thread to be had: this one scores both
+    }
     in_memory(std::span<const uint32_t>(groups).first(half), scorer);
-    second.get();
+    if (second.valid()) second.get();
     scorer.absorb(other_st, std::move(other_out));
     return {};
 }

@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <memory>
+#include <random>
 #include <string>
 #include <unordered_set>
 
@@ -184,6 +185,16 @@ Expected<void> write_blocks(Db& db, const std::vector<KeyedName>& sorted) {
     return {};
 }
 
+// Copies of the blocks held in memory (DictionaryBlocks) stop standing in
+// for them: a random generation, never 0, so that it cannot repeat after
+// `--rebuild` drops the meta table (a counter would start over).
+Expected<void> new_generation(Db& db) {
+    std::random_device rd;
+    int64_t gen = 0;
+    while (gen == 0) gen = static_cast<int64_t>(((uint64_t{rd()} << 32) | rd()) & INT64_MAX);
+    return write_meta(db, "dictionary_generation", std::to_string(gen));
+}
+
 }  // namespace
 
 Expected<void> rebuild_symbol_dictionary(Db& db) {
@@ -191,11 +202,7 @@ Expected<void> rebuild_symbol_dictionary(Db& db) {
     if (!sorted) return sorted.error();
     if (auto r = db.exec("DELETE FROM sym_blocks; DELETE FROM sym_pairs; DELETE FROM sym_delta;"); !r) return r;
     if (auto r = write_blocks(db, *sorted); !r) return r;
-    // Copies of the blocks held in memory (DictionaryBlocks) stop standing
-    // in for them.
-    auto gen = DictionaryBlocks::current_generation(db);
-    if (!gen) return gen.error();
-    return write_meta(db, "dictionary_generation", std::to_string(*gen + 1));
+    return new_generation(db);
 }
 
 Expected<void> add_to_symbol_delta(Db& db, const std::vector<int64_t>& files) {
@@ -213,7 +220,11 @@ Expected<void> add_to_symbol_delta(Db& db, const std::vector<int64_t>& files) {
         put->bind(1, n);
         if (auto r = put->run(); !r) return r;
     }
-    return {};
+    // An index an older idx wrote has no generation, so lookup servers read
+    // its dictionary from SQLite; from here on this idx keeps it.
+    auto gen = DictionaryBlocks::current_generation(db);
+    if (!gen) return gen.error();
+    return *gen == 0 ? new_generation(db) : Expected<void>{};
 }
 
 }  // namespace idx::indexer

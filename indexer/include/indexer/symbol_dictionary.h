@@ -52,15 +52,17 @@ struct SymbolMatchStats {
 // read no block from SQLite and decode no front coding, and a name lacking
 // one of the query's characters is passed over with one AND. Immutable
 // once loaded, so safe to share across threads. It stands in only for the
-// dictionary generation it was read from: every rebuild writes a new meta
-// dictionary_generation. Costs ~35 bytes a name (~80 MB for the kernel's
-// 2.2 million).
+// dictionary generation it was read from: every rebuild writes a new
+// random meta dictionary_generation (a counter would start over after
+// `--rebuild` drops the meta table), and an index without one (0: written
+// by an older idx, which may rebuild the dictionary without changing it)
+// is always read from SQLite. Costs ~35 bytes a name (~75 MB for the
+// kernel's 2.2 million).
 class DictionaryBlocks {
 public:
     // Every block, with the generation, in one read transaction.
     static Expected<std::shared_ptr<const DictionaryBlocks>> load(Db& db);
-    // The generation of `db`'s dictionary now (0 before the first rebuild
-    // that recorded one).
+    // The generation of `db`'s dictionary now (0 when no rebuild recorded one).
     static Expected<int64_t> current_generation(Db& db);
 
     int64_t generation() const { return generation_; }
@@ -88,7 +90,7 @@ uint64_t query_chars(std::string_view folded_query);
 
 // The other matches are read only when fewer than `enough_prefixed` names
 // (0: `limit`) begin with the query. `blocks`, when of the dictionary's
-// current generation, stands in for reading the blocks of the fuzzy tier,
+// current generation (not 0), stands in for reading the blocks of the fuzzy tier,
 // and two threads then share its groups when there are `split_groups` or
 // more (tests lower it).
 constexpr size_t kSplitGroups = 1024;
