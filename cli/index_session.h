@@ -27,11 +27,11 @@ public:
     Expected<void> place(const std::string& cwd, const indexer::IndexLocation& where);
 
     indexer::IndexReader& reader() { return reader_; }
-    // The dictionary blocks a long-lived process keeps in memory for its
+    // The decoded dictionary a long-lived process keeps in memory for its
     // sessions (the lookup server's); null when there are none.
-    using DictionarySource = std::function<std::shared_ptr<const indexer::DictionaryBlocks>(IndexSession&)>;
+    using DictionarySource = std::function<std::shared_ptr<const indexer::DecodedDictionary>(IndexSession&)>;
     void set_dictionary_source(DictionarySource source) { dictionary_source_ = std::move(source); }
-    std::shared_ptr<const indexer::DictionaryBlocks> dictionary() {
+    std::shared_ptr<const indexer::DecodedDictionary> dictionary() {
         return dictionary_source_ ? dictionary_source_(*this) : nullptr;
     }
     const std::string& root() const { return root_; }

@@ -7,6 +7,7 @@
 #include <charconv>
 #include <chrono>
 #include <cstring>
+#include <memory>
 
 #include "common/unix_socket.h"
 #include "indexer/watch_channel.h"
@@ -21,30 +22,6 @@ namespace {
 // The protocol and the release the two ends must share: an `idx` upgraded
 // while an older watcher runs may parse its arguments differently.
 constexpr std::string_view kMagic = "idx-lookup/1 " IDX_VERSION;
-
-// Waits up to `timeout_ms` (-1: forever) for a message of at most `room`
-// bytes; "" on a timeout, a closed connection or an oversized message.
-std::string receive(int fd, size_t room, int timeout_ms) {
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
-    while (true) {
-        int wait = -1;
-        if (timeout_ms >= 0) {
-            const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
-            if (left.count() <= 0) return {};
-            wait = static_cast<int>(left.count());
-        }
-        pollfd p{fd, POLLIN, 0};
-        const int n = ::poll(&p, 1, wait);
-        if (n < 0 && errno == EINTR) continue;
-        if (n <= 0) return {};
-        std::string buf(room, '\0');
-        const ssize_t got = ::recv(fd, buf.data(), buf.size(), MSG_DONTWAIT | MSG_TRUNC);
-        if (got < 0 && (errno == EINTR || errno == EAGAIN)) continue;
-        if (got <= 0 || static_cast<size_t>(got) > room) return {};
-        buf.resize(static_cast<size_t>(got));
-        return buf;
-    }
-}
 
 bool send_message(int fd, std::string_view m) {
     return ::send(fd, m.data(), m.size(), MSG_NOSIGNAL) == static_cast<ssize_t>(m.size());
@@ -70,6 +47,50 @@ bool send_descriptors(int fd, int out_fd, int err_fd) {
 }
 
 }  // namespace
+
+std::optional<std::string> receive_lookup_message(int fd, int timeout_ms, std::vector<UniqueFd>* fds) {
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
+    while (true) {
+        int wait = -1;
+        if (timeout_ms >= 0) {
+            const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+            if (left.count() <= 0) return std::nullopt;
+            wait = static_cast<int>(left.count());
+        }
+        pollfd p{fd, POLLIN, 0};
+        const int n = ::poll(&p, 1, wait);
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) return std::nullopt;
+        // One buffer per thread, never zeroed (64 KB a message was most of
+        // a served lookup's memset time): only the bytes received are kept.
+        static thread_local const std::unique_ptr<char[]> buf =
+            std::make_unique_for_overwrite<char[]>(kMaxLookupRequest + 1);
+        iovec iov{buf.get(), kMaxLookupRequest + 1};
+        alignas(cmsghdr) char control[CMSG_SPACE(4 * sizeof(int))];
+        msghdr msg{};
+        msg.msg_iov = &iov;
+        msg.msg_iovlen = 1;
+        msg.msg_control = control;
+        msg.msg_controllen = sizeof control;
+        const ssize_t got = ::recvmsg(fd, &msg, MSG_DONTWAIT | MSG_CMSG_CLOEXEC);
+        if (got < 0 && (errno == EINTR || errno == EAGAIN)) continue;
+        if (got <= 0) return std::nullopt;
+        // Descriptors nobody asked for are closed with `unwanted`.
+        std::vector<UniqueFd> unwanted;
+        std::vector<UniqueFd>& into = fds ? *fds : unwanted;
+        for (cmsghdr* c = CMSG_FIRSTHDR(&msg); c != nullptr; c = CMSG_NXTHDR(&msg, c)) {
+            if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS) continue;
+            const size_t count = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+            for (size_t i = 0; i < count; ++i) {
+                int received;
+                std::memcpy(&received, CMSG_DATA(c) + i * sizeof(int), sizeof received);
+                into.emplace_back(received);
+            }
+        }
+        if ((msg.msg_flags & (MSG_TRUNC | MSG_CTRUNC)) != 0) return std::nullopt;
+        return std::string(buf.get(), static_cast<size_t>(got));
+    }
+}
 
 std::string encode_lookup_request(const LookupRequest& r) {
     std::string m(kMagic);
@@ -109,13 +130,13 @@ Expected<std::optional<int>> forward_lookup(const LookupRequest& request, int ou
     if (message.size() > kMaxLookupRequest) return std::optional<int>();
     UniqueFd sock = connect_own_socket(indexer::lookup_socket_path(request.where.db_path), SOCK_SEQPACKET);
     if (!sock || !send_message(sock.get(), message)) return std::optional<int>();
-    if (receive(sock.get(), 8, accept_timeout_ms) != "run") return std::optional<int>();
+    if (receive_lookup_message(sock.get(), accept_timeout_ms).value_or("") != "run") return std::optional<int>();
     if (!send_descriptors(sock.get(), out_fd, err_fd)) return std::optional<int>();
     // Nothing is written before "started": a watcher that drops the
     // request before it (its own limits) leaves the lookup to us.
-    if (receive(sock.get(), 8, -1) != "started") return std::optional<int>();
+    if (receive_lookup_message(sock.get(), -1).value_or("") != "started") return std::optional<int>();
     // Committed: the watcher now writes the answer, however long it takes.
-    const std::string reply = receive(sock.get(), 32, -1);
+    const std::string reply = receive_lookup_message(sock.get(), -1).value_or("");
     int code = -1;
     if (reply.size() > 5 && reply.compare(0, 5, "exit ") == 0) {
         const char* end = reply.data() + reply.size();

@@ -29,6 +29,7 @@
 #include <vector>
 
 #include "common/expected.h"
+#include "common/unique_handle.h"
 #include "indexer/index_locator.h"
 
 namespace idx::cli {
@@ -47,6 +48,12 @@ inline constexpr size_t kMaxLookupRequest = 64 * 1024;
 std::string encode_lookup_request(const LookupRequest& request);
 // nullopt for anything but a well-formed request of this very build.
 std::optional<LookupRequest> decode_lookup_request(std::string_view message);
+
+// One whole message from a lookup socket within `timeout_ms` (-1: no
+// limit), with the descriptors it carries in `fds` (close-on-exec; closed
+// when `fds` is null). nullopt on a timeout, a closed connection, or a
+// message or control data too big to take whole.
+std::optional<std::string> receive_lookup_message(int fd, int timeout_ms, std::vector<UniqueFd>* fds = nullptr);
 
 // Runs `request` through the watcher of `request.where.db_path`, which
 // writes to `out_fd` and `err_fd`. The command's exit code; nullopt when no

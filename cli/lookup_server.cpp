@@ -18,44 +18,6 @@ namespace {
 
 constexpr int kClientTimeoutMs = 1000;
 
-// One message within the client timeout, with any descriptors it carries
-// (owned by `fds`); false on a timeout, a closed connection, a truncated
-// message or truncated control data.
-bool receive(int fd, std::string& message, std::vector<UniqueFd>& fds) {
-    while (true) {
-        pollfd p{fd, POLLIN, 0};
-        const int n = ::poll(&p, 1, kClientTimeoutMs);
-        if (n < 0 && errno == EINTR) continue;
-        if (n <= 0) return false;
-        // One buffer per worker thread, never zeroed (64 KB a message was
-        // most of a lookup's memset time): only the bytes received are kept.
-        static thread_local const std::unique_ptr<char[]> buf =
-            std::make_unique_for_overwrite<char[]>(kMaxLookupRequest + 1);
-        iovec iov{buf.get(), kMaxLookupRequest + 1};
-        alignas(cmsghdr) char control[CMSG_SPACE(4 * sizeof(int))];
-        msghdr msg{};
-        msg.msg_iov = &iov;
-        msg.msg_iovlen = 1;
-        msg.msg_control = control;
-        msg.msg_controllen = sizeof control;
-        const ssize_t got = ::recvmsg(fd, &msg, MSG_DONTWAIT | MSG_CMSG_CLOEXEC);
-        if (got < 0 && (errno == EINTR || errno == EAGAIN)) continue;
-        if (got <= 0) return false;
-        for (cmsghdr* c = CMSG_FIRSTHDR(&msg); c != nullptr; c = CMSG_NXTHDR(&msg, c)) {
-            if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS) continue;
-            const size_t count = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
-            for (size_t i = 0; i < count; ++i) {
-                int received;
-                std::memcpy(&received, CMSG_DATA(c) + i * sizeof(int), sizeof received);
-                fds.emplace_back(received);
-            }
-        }
-        if ((msg.msg_flags & (MSG_TRUNC | MSG_CTRUNC)) != 0) return false;
-        message.assign(buf.get(), static_cast<size_t>(got));
-        return true;
-    }
-}
-
 bool same_file(const std::string& a, const std::string& b) {
     struct stat sa {}, sb {};
     return ::stat(a.c_str(), &sa) == 0 && ::stat(b.c_str(), &sb) == 0 && sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
@@ -112,10 +74,10 @@ void LookupServer::work(const HandlerFactory& factory) {
 
 void LookupServer::serve(int fd, Handler& handler) {
     if (peer_uid(fd) != static_cast<long>(::geteuid())) return;
-    std::string message;
     std::vector<UniqueFd> fds;
-    if (!receive(fd, message, fds) || !fds.empty()) return;
-    auto request = decode_lookup_request(message);
+    const auto message = receive_lookup_message(fd, kClientTimeoutMs, &fds);
+    if (!message || !fds.empty()) return;
+    auto request = decode_lookup_request(*message);
     // The client's index must be this one, however it named it, and its
     // root the tree this index is for: refs reads files under it.
     const bool ours = request && same_file(request->where.db_path, db_path_) &&
@@ -126,7 +88,7 @@ void LookupServer::serve(int fd, Handler& handler) {
     }
     if (::send(fd, "run", 3, MSG_NOSIGNAL) != 3) return;
     // Until "started", the client runs the lookup itself if we hang up.
-    if (!receive(fd, message, fds) || message != "go" || fds.size() != 2) return;
+    if (receive_lookup_message(fd, kClientTimeoutMs, &fds) != "go" || fds.size() != 2) return;
     if (::send(fd, "started", 7, MSG_NOSIGNAL) != 7) return;
     int code = 2;
     try {

@@ -1,103 +1,20 @@
 #include "watch_command.h"
 
-#include <sys/stat.h>
-
 #include <csignal>
 #include <cstdio>
 #include <memory>
-#include <mutex>
-#include <optional>
 
 #include "index_command.h"
-#include "index_session.h"
 #include "indexer/watcher.h"
 #include "lookup_server.h"
+#include "lookup_worker.h"
 #include "stop_signals.h"
-#include "symbol_command.h"
 
 namespace idx::cli {
 namespace {
 
 // Lookups served at once; more wait in the socket's backlog.
 constexpr size_t kLookupWorkers = 2;
-
-// The dictionary the lookup workers share (~75 MB for the Linux kernel):
-// read on the first `sym` (its load, ~1 s there, holds the other worker's
-// `sym` too), and again once a rebuild has changed the dictionary's
-// generation or the index file was replaced. An index without a
-// generation (written by an older idx) is not held, and a load that failed
-// is not tried again for the same file and generation: those lookups read
-// SQLite.
-class SharedDictionary {
-public:
-    std::shared_ptr<const indexer::DictionaryBlocks> get(IndexSession& s, dev_t dev, ino_t ino) {
-        auto gen = indexer::DictionaryBlocks::current_generation(s.reader().db());
-        if (!gen || *gen == 0) return nullptr;
-        std::lock_guard lock(mu_);
-        const bool same = dev_ == dev && ino_ == ino && generation_ == *gen;
-        if (same && (blocks_ || failed_)) return blocks_;
-        auto loaded = indexer::DictionaryBlocks::load(s.reader().db());
-        dev_ = dev;
-        ino_ = ino;
-        generation_ = *gen;
-        failed_ = !loaded;
-        blocks_ = loaded ? std::move(*loaded) : nullptr;  // on failure the lookup reports what is wrong
-        return blocks_;
-    }
-
-private:
-    std::mutex mu_;
-    std::shared_ptr<const indexer::DictionaryBlocks> blocks_;
-    dev_t dev_ = 0;
-    ino_t ino_ = 0;
-    int64_t generation_ = 0;
-    bool failed_ = false;
-};
-
-// One lookup server worker's handler: runs a client's lookup over a
-// session it keeps open, so the index's pages stay mapped between lookups.
-// The session is opened again when the index file is replaced (a rebuild
-// with --out renames a new file into place).
-class LookupWorker {
-public:
-    LookupWorker(std::string db_path, std::shared_ptr<SharedDictionary> dictionary)
-        : db_path_(std::move(db_path)), dictionary_(std::move(dictionary)) {}
-
-    int operator()(const LookupRequest& request, Streams io) {
-        std::vector<const char*> argv{"idx"};
-        for (const auto& a : request.args) argv.push_back(a.c_str());
-        return run_lookup_command(static_cast<int>(argv.size()), argv.data(), io,
-                                  [&]() -> Expected<IndexSession*> {
-                                      indexer::IndexLocation where = request.where;
-                                      where.db_path = db_path_;  // the same file (the server checked)
-                                      struct stat st {};
-                                      if (::stat(db_path_.c_str(), &st) != 0) return Error::from_errno(errno, db_path_);
-                                      if (session_ && st.st_dev == dev_ && st.st_ino == ino_) {
-                                          if (auto placed = session_->place(request.cwd, where); !placed) {
-                                              return std::move(placed).error();
-                                          }
-                                          return &*session_;
-                                      }
-                                      session_.reset();
-                                      auto opened = IndexSession::open(request.cwd, where);
-                                      if (!opened) return std::move(opened).error();
-                                      session_.emplace(std::move(*opened));
-                                      dev_ = st.st_dev;
-                                      ino_ = st.st_ino;
-                                      session_->set_dictionary_source([this](IndexSession& s) {
-                                          return dictionary_->get(s, dev_, ino_);
-                                      });
-                                      return &*session_;
-                                  });
-    }
-
-private:
-    std::string db_path_;
-    std::shared_ptr<SharedDictionary> dictionary_;
-    std::optional<IndexSession> session_;
-    dev_t dev_ = 0;
-    ino_t ino_ = 0;
-};
 
 // One line per update that changed something (and for the first one).
 class WatchPrinter final : public indexer::WatchObserver {
@@ -106,12 +23,7 @@ public:
 
     // The lookup server starts once the watcher holds the index's lock.
     void on_listening() override {
-        auto dictionary = std::make_shared<SharedDictionary>();
-        auto server = LookupServer::start(db_path_, kLookupWorkers, [db = db_path_, dictionary]() -> LookupServer::Handler {
-            return [worker = std::make_shared<LookupWorker>(db, dictionary)](const LookupRequest& r, Streams io) {
-                return (*worker)(r, io);
-            };
-        });
+        auto server = LookupServer::start(db_path_, kLookupWorkers, lookup_handlers(db_path_));
         if (!server) {
             std::fprintf(stderr, "idx watch: lookups will run without the watcher: %s\n", server.error().message.c_str());
             return;

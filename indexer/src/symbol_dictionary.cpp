@@ -196,21 +196,21 @@ Expected<void> score_prefixed(Db& db, std::string_view q, NameScorer& scorer) {
 }
 
 // Scores every name of `groups` (ids ascending) but those the query
-// begins; `fetch` gives a block's bytes (nullopt: no such block).
-template <class Fetch>
-Expected<void> scan_groups(std::span<const uint32_t> groups, NameScorer& scorer, Fetch&& fetch) {
+// begins, reading their blocks from SQLite.
+Expected<void> scan_groups(Db& db, std::span<const uint32_t> groups, NameScorer& scorer) {
     constexpr uint64_t kGroupsPerBlock = kBlockNames / kGroupNames;
-    std::string name;
+    RowBlob get_block(db, "sym_blocks", "names");  // rowid = id
+    std::string name, bytes;
     for (size_t i = 0; i < groups.size();) {
         const uint32_t block_id = static_cast<uint32_t>(groups[i] / kGroupsPerBlock);
-        auto bytes = fetch(block_id);
-        if (!bytes) return bytes.error();
+        auto present = get_block.read(static_cast<int64_t>(block_id), bytes);
+        if (!present) return present.error();
         BlockReader block;
-        if (*bytes && !block.open(**bytes)) return corrupt_dictionary();
+        if (*present && !block.open(bytes)) return corrupt_dictionary();
         // Every candidate group of this block, while its bytes are valid.
         for (; i < groups.size() && groups[i] / kGroupsPerBlock == block_id; ++i) {
             const size_t g = groups[i] % kGroupsPerBlock;
-            if (!*bytes || g >= block.groups()) continue;
+            if (!*present || g >= block.groups()) continue;
             const bool ok = block.each_name(g, name, [&](std::string_view n, size_t shared) {
                 scorer.score_unless_begins(n, shared);
             });
@@ -223,7 +223,7 @@ Expected<void> scan_groups(std::span<const uint32_t> groups, NameScorer& scorer,
 // Tier 2: every other name in the groups holding all the query's pairs
 // (every group when the query has none).
 Expected<void> score_fuzzy(Db& db, std::string_view q, NameScorer& scorer, SymbolMatchStats& st,
-                           const DictionaryBlocks* held_blocks, size_t split_groups) {
+                           const DecodedDictionary* decoded, size_t split_groups) {
     st.fuzzy_tier = true;
     // Smallest lists first, and stop once few groups are left: a dense
     // pair's list is ~70 KB to fault in, scoring a few groups' names is
@@ -265,36 +265,27 @@ Expected<void> score_fuzzy(Db& db, std::string_view q, NameScorer& scorer, Symbo
         roaring_bitmap_add_range(candidates.get(), 0, st.groups);
     }
     st.candidate_groups = roaring_bitmap_get_cardinality(candidates.get());
-    const DictionaryBlocks* held = held_blocks;
-    if (held) {
-        auto now = DictionaryBlocks::current_generation(db);
+    if (decoded) {
+        auto now = DecodedDictionary::current_generation(db);
         if (!now) return now.error();
         // Rebuilt since they were read, or never given a generation (by an
         // idx older than the generations, which may rebuild it unseen).
-        if (*now != held->generation() || *now == 0) held = nullptr;
+        if (*now != decoded->generation() || *now == 0) decoded = nullptr;
     }
     std::vector<uint32_t> groups(st.candidate_groups);
     roaring_bitmap_to_uint32_array(candidates.get(), groups.data());
-    if (!held) {
-        RowBlob get_block(db, "sym_blocks", "names");  // rowid = id
-        std::string bytes;
-        return scan_groups(groups, scorer, [&](uint32_t id) -> Expected<std::optional<std::string_view>> {
-            auto row = get_block.read(static_cast<int64_t>(id), bytes);
-            if (!row) return row.error();
-            return *row ? std::optional<std::string_view>(bytes) : std::nullopt;
-        });
-    }
+    if (!decoded) return scan_groups(db, groups, scorer);
     // Names in memory need no SQLite, so two threads share the groups when
     // there are many (a query of common letters scores ~30,000 names).
-    auto in_memory = [held, want = query_chars(q)](std::span<const uint32_t> share, NameScorer& sc) {
+    auto in_memory = [decoded, want = query_chars(q)](std::span<const uint32_t> share, NameScorer& sc) {
         for (uint32_t g : share) {
-            if (g >= held->groups()) continue;
-            for (uint32_t i = held->first_name(g); i < held->first_name(g + 1); ++i) {
-                if ((held->chars(i) & want) != want) {
+            if (g >= decoded->groups()) continue;
+            for (uint32_t i = decoded->first_name(g); i < decoded->first_name(g + 1); ++i) {
+                if ((decoded->chars(i) & want) != want) {
                     sc.count_rejected();  // the subsequence scan would reject it too
                     continue;
                 }
-                sc.score_unless_begins(held->name(i), 0);
+                sc.score_unless_begins(decoded->name(i), 0);
             }
         }
     };
@@ -334,15 +325,22 @@ uint64_t query_chars(std::string_view q) {
     return m;
 }
 
-Expected<std::shared_ptr<const DictionaryBlocks>> DictionaryBlocks::load(Db& db) {
+Expected<std::shared_ptr<const DecodedDictionary>> DecodedDictionary::load(Db& db) {
     ReadTransaction tx(db);
-    auto d = std::make_shared<DictionaryBlocks>();
+    auto d = std::make_shared<DecodedDictionary>();
     auto gen = current_generation(db);
     if (!gen) return gen.error();
     d->generation_ = *gen;
+    constexpr size_t kGroupsPerBlock = kBlockNames / kGroupNames;
+    // Sized up front, so that the vectors are not copied as they grow.
+    auto blocks = db.scalar("SELECT COALESCE(MAX(id) + 1, 0) FROM sym_blocks");
+    if (!blocks) return blocks.error();
+    const auto most_names = static_cast<size_t>(*blocks) * kBlockNames;
+    d->ends_.reserve(most_names);
+    d->chars_.reserve(most_names);
+    d->group_first_.reserve(static_cast<size_t>(*blocks) * kGroupsPerBlock + 1);
     auto rows = db.prepare("SELECT id, names FROM sym_blocks ORDER BY id");
     if (!rows) return rows.error();
-    constexpr size_t kGroupsPerBlock = kBlockNames / kGroupNames;
     int64_t next_id = 0;
     bool ok = true;
     std::string name;
@@ -366,17 +364,15 @@ Expected<std::shared_ptr<const DictionaryBlocks>> DictionaryBlocks::load(Db& db)
     });
     if (!read) return read.error();
     if (!ok) return corrupt_dictionary();
-    d->text_.shrink_to_fit();
-    d->ends_.shrink_to_fit();
-    d->chars_.shrink_to_fit();
-    return std::shared_ptr<const DictionaryBlocks>(std::move(d));
+    d->text_.shrink_to_fit();  // the vectors were reserved within a block's names of their size
+    return std::shared_ptr<const DecodedDictionary>(std::move(d));
 }
 
-Expected<int64_t> DictionaryBlocks::current_generation(Db& db) { return read_meta_int(db, "dictionary_generation"); }
+Expected<int64_t> DecodedDictionary::current_generation(Db& db) { return read_meta_int(db, "dictionary_generation"); }
 
 Expected<std::vector<ScoredName>> match_symbol_names(Db& db, std::string_view q, size_t limit,
                                                      SymbolMatchStats* stats, size_t enough_prefixed,
-                                                     const DictionaryBlocks* blocks, size_t split_groups) {
+                                                     const DecodedDictionary* decoded, size_t split_groups) {
     SymbolMatchStats local;
     SymbolMatchStats& st = stats ? *stats : local;
     std::vector<ScoredName> out;
@@ -400,7 +396,7 @@ Expected<std::vector<ScoredName>> match_symbol_names(Db& db, std::string_view q,
     // The names the query begins rank first; only when they are too few to
     // fill the answer do the other fuzzy matches count.
     if (out.size() >= (enough_prefixed == 0 ? limit : enough_prefixed)) return out;
-    if (auto r = score_fuzzy(db, q, scorer, st, blocks, split_groups); !r) return r.error();
+    if (auto r = score_fuzzy(db, q, scorer, st, decoded, split_groups); !r) return r.error();
     for (const auto& n : delta) scorer.score_unless_begins(n, 0, false);
     keep_best(out, limit);
     return out;

@@ -185,7 +185,7 @@ Expected<void> write_blocks(Db& db, const std::vector<KeyedName>& sorted) {
     return {};
 }
 
-// Copies of the blocks held in memory (DictionaryBlocks) stop standing in
+// Copies of the blocks held in memory (DecodedDictionary) stop standing in
 // for them: a random generation, never 0, so that it cannot repeat after
 // `--rebuild` drops the meta table (a counter would start over).
 Expected<void> new_generation(Db& db) {
@@ -222,7 +222,7 @@ Expected<void> add_to_symbol_delta(Db& db, const std::vector<int64_t>& files) {
     }
     // An index an older idx wrote has no generation, so lookup servers read
     // its dictionary from SQLite; from here on this idx keeps it.
-    auto gen = DictionaryBlocks::current_generation(db);
+    auto gen = DecodedDictionary::current_generation(db);
     if (!gen) return gen.error();
     return *gen == 0 ? new_generation(db) : Expected<void>{};
 }

@@ -253,14 +253,14 @@ Expected<std::vector<SymbolMatch>> SymbolLookup::fuzzy(std::string_view query, c
     indexer::SymbolMatchStats local;
     indexer::SymbolMatchStats& st = stats ? *stats : local;
     const size_t want = std::max<size_t>(limit * 3, 30);
-    auto names = indexer::match_symbol_names(reader_.db(), q, want, &st, limit, blocks_.get());
+    auto names = indexer::match_symbol_names(reader_.db(), q, want, &st, limit, decoded_.get());
     if (!names) return std::move(names).error();
     auto out = resolve_names(*names, filter, static_cast<double>(*files), limit);
     if (!out) return out;
     if (out->size() < limit && !st.fuzzy_tier) {
         st = {};
         names = indexer::match_symbol_names(reader_.db(), q, want, &st, std::numeric_limits<size_t>::max(),
-                                             blocks_.get());
+                                             decoded_.get());
         if (!names) return std::move(names).error();
         out = resolve_names(*names, filter, static_cast<double>(*files), limit);
         if (!out) return out;

@@ -83,7 +83,7 @@ TEST_CASE("symbol dictionary lookups equal a scan of every name, with and withou
     REQUIRE(rebuild_symbol_dictionary(*db).ok());
     // The lookup server's copy of the blocks; split_groups 1 makes two
     // threads share every fuzzy tier's groups.
-    auto blocks = DictionaryBlocks::load(*db);
+    auto blocks = DecodedDictionary::load(*db);
     REQUIRE(blocks.ok());
     REQUIRE((*blocks)->generation() != 0);
     std::vector<std::string> later;
@@ -121,7 +121,7 @@ TEST_CASE("symbol dictionary lookups equal a scan of every name, with and withou
                     SymbolMatchStats from_sqlite;
                     for (int way = 0; way < (round % 3 == 0 ? 3 : 1); ++way) {
                         INFO("query " << q << " limit " << limit << " enough_prefixed " << enough << " way " << way);
-                        const DictionaryBlocks* in_memory = way == 0 ? nullptr : blocks->get();
+                        const DecodedDictionary* in_memory = way == 0 ? nullptr : blocks->get();
                         SymbolMatchStats st;
                         auto got = match_symbol_names(*db, q, limit, &st, enough, in_memory,
                                                       way == 2 ? 1 : kSplitGroups);
@@ -153,14 +153,14 @@ TEST_CASE("symbol dictionary lookups equal a scan of every name, with and withou
     // stand in for the dictionary (they lack the delta's names, which the
     // rebuild moved into the blocks and out of the delta).
     REQUIRE(rebuild_symbol_dictionary(*db).ok());
-    auto gen = DictionaryBlocks::current_generation(*db);
+    auto gen = DecodedDictionary::current_generation(*db);
     REQUIRE(gen.ok());
     CHECK(*gen != 0);
     CHECK(*gen != (*blocks)->generation());
     check_queries(100);
     // Queries the old blocks would answer wrongly: the fuzzy tier finds the
     // delta's names there (the query does not begin them).
-    auto answers = [&](const DictionaryBlocks* in_memory) {
+    auto answers = [&](const DecodedDictionary* in_memory) {
         std::vector<std::vector<ScoredName>> all;
         for (const auto& n : later) {
             auto got = match_symbol_names(*db, fold_query(n).substr(1), 60, nullptr, 0, in_memory, 1);
@@ -185,7 +185,7 @@ TEST_CASE("symbol dictionary lookups equal a scan of every name, with and withou
     // their generation, 0, matches: here blocks read at 0, then a rebuild
     // that leaves 0 behind, as an older idx's would.
     REQUIRE(write_meta(*db, "dictionary_generation", "0").ok());
-    auto unversioned = DictionaryBlocks::load(*db);
+    auto unversioned = DecodedDictionary::load(*db);
     REQUIRE(unversioned.ok());
     REQUIRE((*unversioned)->generation() == 0);
     std::vector<std::string> newest;

@@ -56,12 +56,12 @@ struct SymbolMatchStats {
 // random meta dictionary_generation (a counter would start over after
 // `--rebuild` drops the meta table), and an index without one (0: written
 // by an older idx, which may rebuild the dictionary without changing it)
-// is always read from SQLite. Costs ~35 bytes a name (~75 MB for the
+// is always read from SQLite. Costs ~40 bytes a name (~85 MB for the
 // kernel's 2.2 million).
-class DictionaryBlocks {
+class DecodedDictionary {
 public:
     // Every block, with the generation, in one read transaction.
-    static Expected<std::shared_ptr<const DictionaryBlocks>> load(Db& db);
+    static Expected<std::shared_ptr<const DecodedDictionary>> load(Db& db);
     // The generation of `db`'s dictionary now (0 when no rebuild recorded one).
     static Expected<int64_t> current_generation(Db& db);
 
@@ -89,14 +89,14 @@ private:
 uint64_t query_chars(std::string_view folded_query);
 
 // The other matches are read only when fewer than `enough_prefixed` names
-// (0: `limit`) begin with the query. `blocks`, when of the dictionary's
+// (0: `limit`) begin with the query. `decoded`, when of the dictionary's
 // current generation (not 0), stands in for reading the blocks of the fuzzy tier,
 // and two threads then share its groups when there are `split_groups` or
 // more (tests lower it).
 constexpr size_t kSplitGroups = 1024;
 Expected<std::vector<ScoredName>> match_symbol_names(Db& db, std::string_view folded_query, size_t limit,
                                                      SymbolMatchStats* stats = nullptr, size_t enough_prefixed = 0,
-                                                     const DictionaryBlocks* blocks = nullptr,
+                                                     const DecodedDictionary* decoded = nullptr,
                                                      size_t split_groups = kSplitGroups);
 
 }  // namespace idx::indexer

@@ -47,9 +47,9 @@ public:
     // result then holds what was found so far and cancelled() is true.
     void set_cancel(const std::atomic<bool>* cancel) { cancel_ = cancel; }
     bool cancelled() const { return cancel_ && cancel_->load(); }
-    // The dictionary's blocks held in memory (a long-lived process's), for
+    // The dictionary decoded in memory (a long-lived process's), for
     // fuzzy(); used while they are of the index's current generation.
-    void use_dictionary(std::shared_ptr<const indexer::DictionaryBlocks> blocks) { blocks_ = std::move(blocks); }
+    void use_dictionary(std::shared_ptr<const indexer::DecodedDictionary> decoded) { decoded_ = std::move(decoded); }
 
     // Definitions named exactly `name`, by path then line.
     Expected<std::vector<SymbolMatch>> definitions(std::string_view name, const SymbolFilter& filter);
@@ -90,7 +90,7 @@ private:
     indexer::IndexReader& reader_;
     std::string root_;
     const std::atomic<bool>* cancel_ = nullptr;
-    std::shared_ptr<const indexer::DictionaryBlocks> blocks_;
+    std::shared_ptr<const indexer::DecodedDictionary> decoded_;
 };
 
 // How definitions rank: types and functions before fields and variables.
