@@ -111,13 +111,9 @@ public:
     // repeats it (the delta's may repeat the dictionary's).
     void score(std::string_view name, bool prefix, bool distinct = true) {
         ++st_.names_scored;
-        auto s = fuzzy_score(q_, name, prefix ? std::numeric_limits<int>::min() : floor_);
-        if (!s) return;
-        out_.push_back({std::string(name), *s, prefix});
-        if (out_.size() > 4 * limit_ + 1024) keep_best(out_, limit_);
-        if (distinct) raise_floor(prefix, *s);
+        keep(name, matcher_.score(name, prefix ? std::numeric_limits<int>::min() : floor_), prefix, distinct);
     }
-    // A name the caller turned away on the subsequence scan's behalf.
+    // A name the caller turned away: it lacks one of the query's characters.
     void count_rejected() { ++st_.names_scored; }
     // Takes in another share's scored names and counts (see the seeded
     // constructor).
@@ -126,22 +122,38 @@ public:
         for (auto& n : out) out_.push_back(std::move(n));
         if (out_.size() > 4 * limit_ + 1024) keep_best(out_, limit_);
     }
-    // Tier 2: scores a name the query does not begin (those were tier 1's),
-    // fed in the dictionary's order with its front coding's `shared`. Most
-    // names fail the subsequence scan, which reads only their new bytes.
+    // Tier 2: scores a name unless the query begins it (those were tier
+    // 1's), fed in the dictionary's order with its front coding's `shared`
+    // (0 when names are fed otherwise). Most names fail the subsequence
+    // scan, which reads only their new bytes.
     void score_unless_begins(std::string_view name, size_t shared, bool distinct = true) {
-        if (!scan_.may_match(name, shared)) {
-            ++st_.names_scored;
-            return;
-        }
-        if (!begins(name)) score(name, false, distinct);
+        ++st_.names_scored;
+        if (!scan_.may_match(name, shared)) return;
+        bool begins = false;
+        auto s = matcher_.score(name, floor_, &begins);
+        if (!begins) keep(name, s, false, distinct);
+    }
+    // Tier 2 from the decoded dictionary: `marked` is `name` folded
+    // (DecodedDictionary::marked()), so no subsequence scan goes first.
+    void score_marked_unless_begins(std::string_view marked, std::string_view name) {
+        ++st_.names_scored;
+        bool begins = false;
+        auto s = matcher_.score_marked(marked, name, floor_, &begins);
+        if (!begins) keep(name, s, false, true);
     }
 
 private:
     // Once `limit` distinct names have scored, a name the query does not
     // begin enters the answer only if it scores at least the limit-th of
     // them (ties go by name), and never past `limit` names it begins: that
-    // score is `floor_`, which fuzzy_score() uses to skip hopeless names.
+    // score is `floor_`, below which the matcher may skip a name unscored.
+    // Records a scored name; `s` empty when it did not match (or not enough).
+    void keep(std::string_view name, std::optional<int> s, bool prefix, bool distinct) {
+        if (!s) return;
+        out_.push_back({std::string(name), *s, prefix});
+        if (out_.size() > 4 * limit_ + 1024) keep_best(out_, limit_);
+        if (distinct) raise_floor(prefix, *s);
+    }
     void raise_floor(bool prefix, int score) {
         if (limit_ == 0) return;
         best_.emplace(prefix, score);
@@ -157,6 +169,7 @@ private:
     SymbolMatchStats& st_;
     std::vector<ScoredName>& out_;
     SubsequenceScan scan_{q_};
+    FuzzyMatcher matcher_{q_};
     // The best `limit_` (prefix, score) keys of distinct names, the worst on top.
     std::priority_queue<std::pair<bool, int>, std::vector<std::pair<bool, int>>, std::greater<>> best_;
     int floor_ = std::numeric_limits<int>::min();
@@ -278,14 +291,16 @@ Expected<void> score_fuzzy(Db& db, std::string_view q, NameScorer& scorer, Symbo
     // Names in memory need no SQLite, so two threads share the groups when
     // there are many (a query of common letters scores ~30,000 names).
     auto in_memory = [decoded, want = query_chars(q)](std::span<const uint32_t> share, NameScorer& sc) {
-        for (uint32_t g : share) {
+        for (size_t j = 0; j < share.size(); ++j) {
+            const uint32_t g = share[j];
             if (g >= decoded->groups()) continue;
+            decoded->prefetch(share, j);
             for (uint32_t i = decoded->first_name(g); i < decoded->first_name(g + 1); ++i) {
                 if ((decoded->chars(i) & want) != want) {
-                    sc.count_rejected();  // the subsequence scan would reject it too
+                    sc.count_rejected();
                     continue;
                 }
-                sc.score_unless_begins(decoded->name(i), 0);
+                sc.score_marked_unless_begins(decoded->marked(i), decoded->name(i));
             }
         }
     };
@@ -337,6 +352,7 @@ Expected<std::shared_ptr<const DecodedDictionary>> DecodedDictionary::load(Db& d
     if (!blocks) return blocks.error();
     const auto most_names = static_cast<size_t>(*blocks) * kBlockNames;
     d->ends_.reserve(most_names);
+    d->marked_ends_.reserve(most_names);
     d->chars_.reserve(most_names);
     d->group_first_.reserve(static_cast<size_t>(*blocks) * kGroupsPerBlock + 1);
     auto rows = db.prepare("SELECT id, names FROM sym_blocks ORDER BY id");
@@ -355,6 +371,8 @@ Expected<std::shared_ptr<const DecodedDictionary>> DecodedDictionary::load(Db& d
                     for (char c : n) m |= char_bit(static_cast<unsigned char>(c));
                     d->text_.append(n);
                     d->ends_.push_back(static_cast<uint32_t>(d->text_.size()));
+                    append_marked_fold(n, d->marked_);
+                    d->marked_ends_.push_back(static_cast<uint32_t>(d->marked_.size()));
                     d->chars_.push_back(m);
                 });
                 ok = ok && d->text_.size() <= UINT32_MAX;
@@ -364,7 +382,10 @@ Expected<std::shared_ptr<const DecodedDictionary>> DecodedDictionary::load(Db& d
     });
     if (!read) return read.error();
     if (!ok) return corrupt_dictionary();
+    d->marked_.append(kMarkedPadding, '\0');
+    if (d->marked_.size() > UINT32_MAX) return corrupt_dictionary();
     d->text_.shrink_to_fit();  // the vectors were reserved within a block's names of their size
+    d->marked_.shrink_to_fit();
     return std::shared_ptr<const DecodedDictionary>(std::move(d));
 }
 

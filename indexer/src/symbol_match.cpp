@@ -7,6 +7,7 @@
 #include <emmintrin.h>
 #endif
 
+
 namespace idx::indexer {
 namespace {
 
@@ -215,6 +216,189 @@ bool SubsequenceScan::may_match(std::string_view name, size_t shared) {
         end_[matched_++] = at;
     }
     return true;
+}
+
+FuzzyMatcher::FuzzyMatcher(std::string_view q) : q_(q) {
+    if (q_.size() > 64) return;  // score_long() takes every name
+    for (size_t k = 0; k < q_.size(); ++k) {
+        const auto c = static_cast<unsigned char>(q_[k]);
+        at_[c] |= uint64_t{1} << k;
+        if (lower(static_cast<char>(c))) at_[c - 'a' + 'A'] |= uint64_t{1} << k;
+    }
+}
+
+std::optional<int> FuzzyMatcher::score_long(std::string_view name, int at_least, bool* begins) const {
+    // Long names are few, but fuzzy_score()'s DP on one costs a
+    // thousand of the others: a name the query is no subsequence of
+    // (case folded) neither matches nor begins with it.
+    size_t k = 0;
+    for (size_t i = 0; i < name.size() && k < q_.size(); ++i) {
+        const char c = name[i];
+        k += (upper(c) ? static_cast<char>(c - 'A' + 'a') : c) == q_[k];
+    }
+    if (k < q_.size()) {
+        if (begins) *begins = false;
+        return std::nullopt;
+    }
+    if (begins) *begins = compare_folded_prefix(name, q_) == 0;
+    return fuzzy_score(q_, name, at_least);
+}
+
+std::optional<int> FuzzyMatcher::score(std::string_view name, int at_least, bool* begins) const {
+    const size_t m = q_.size();
+    if (m == 0 || m > 64) return score_long(name, at_least, begins);
+    // One pass over the name: at[k], the folded positions holding q_[k];
+    // heads, the segment heads (fold_into()'s rule).
+    uint64_t at[64];
+    std::fill(at, at + m, 0);
+    uint64_t heads = 0;
+    size_t len = 0;
+    uint8_t prev = kOther;
+    for (char ch : name) {
+        const auto c = static_cast<unsigned char>(ch);
+        const uint8_t cls = kClass[c];
+        if (cls == kOther) {
+            prev = kOther;
+            continue;
+        }
+        if (len == 64) return score_long(name, at_least, begins);
+        const uint64_t bit = uint64_t{1} << len;
+        if (kStartsSegment[prev][cls]) heads |= bit;
+        if (cls == kLower && prev == kUpper && len >= 2) heads |= bit >> 1;  // "HTTPCode"
+        for (uint64_t ks = at_[c]; ks != 0; ks &= ks - 1) at[__builtin_ctzll(ks)] |= bit;
+        ++len;
+        prev = cls;
+    }
+    return score_positions(at, heads, len, name, at_least, begins);
+}
+
+std::optional<int> FuzzyMatcher::score_marked(std::string_view marked, std::string_view name, int at_least,
+                                              bool* begins) const {
+    const size_t m = q_.size(), len = marked.size();
+    if (m == 0 || m > 64 || len > 64) return score_long(name, at_least, begins);
+    uint64_t at[64];
+    uint64_t heads = 0;
+    const uint64_t in_name = len == 64 ? ~uint64_t{0} : (uint64_t{1} << len) - 1;
+#if defined(__SSE2__)
+    __m128i chunk[4];
+    const size_t chunks = (len + 15) / 16;
+    const __m128i low7 = _mm_set1_epi8(0x7f);
+    for (size_t j = 0; j < chunks; ++j) {
+        const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(marked.data() + 16 * j));
+        heads |= static_cast<uint64_t>(static_cast<unsigned>(_mm_movemask_epi8(v))) << (16 * j);
+        chunk[j] = _mm_and_si128(v, low7);
+    }
+    for (size_t k = 0; k < m; ++k) {
+        const __m128i want = _mm_set1_epi8(q_[k]);
+        uint64_t where = 0;
+        for (size_t j = 0; j < chunks; ++j) {
+            const auto eq = static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(chunk[j], want)));
+            where |= static_cast<uint64_t>(eq) << (16 * j);
+        }
+        at[k] = where & in_name;
+        if (at[k] == 0) {  // a character the name lacks: no match, and the query does not begin it
+            if (begins) *begins = false;
+            return std::nullopt;
+        }
+    }
+#else
+    std::fill(at, at + m, 0);
+    for (size_t i = 0; i < len; ++i) {
+        const auto b = static_cast<unsigned char>(marked[i]);
+        if (b & 0x80) heads |= uint64_t{1} << i;
+        for (uint64_t ks = at_[b & 0x7f]; ks != 0; ks &= ks - 1) at[__builtin_ctzll(ks)] |= uint64_t{1} << i;
+    }
+#endif
+    return score_positions(at, heads & in_name, len, name, at_least, begins);
+}
+
+std::optional<int> FuzzyMatcher::score_positions(const uint64_t* at, uint64_t heads, size_t len, std::string_view name,
+                                                 int at_least, bool* begins) const {
+    const size_t m = q_.size();
+    bool starts = m <= len;
+    for (size_t k = 0; starts && k < m; ++k) starts = (at[k] >> k) & 1;
+    if (begins) *begins = starts;
+    if (m > len) return std::nullopt;
+    // A match is a subsequence: the greedy embedding, one word op a
+    // character, turns most names away before the DP.
+    for (size_t k = 0, from = 0; k < m; ++k) {
+        const uint64_t left = from >= 64 ? 0 : at[k] & (~uint64_t{0} << from);
+        if (left == 0) return std::nullopt;
+        from = static_cast<size_t>(__builtin_ctzll(left)) + 1;
+    }
+    const int segments = __builtin_popcountll(heads);
+    if (!starts) {
+        // fuzzy_score()'s bound, from the same terms.
+        const int first = kHeadScore + 1 + ((at[0] & 1) ? kStartBonus : 0);
+        const int bound = first + static_cast<int>(m - 1) * (kAdjacentScore + kHeadScore) -
+                          static_cast<int>(len - m) - 4 * (segments - 1);
+        if (bound < at_least) return std::nullopt;
+    }
+    auto on_head = [heads](size_t i) { return (heads >> i) & 1; };
+    // fuzzy_score()'s DP over the positions in `reached` only: best[i] is
+    // meaningful where bit i of `reached` is set.
+    int best[64], next[64];
+    uint64_t reached = at[0];
+    for (uint64_t b = reached; b != 0; b &= b - 1) {
+        const auto i = static_cast<size_t>(__builtin_ctzll(b));
+        best[i] = (on_head(i) ? kHeadScore + 1 : kInnerScore) + (i == 0 ? kStartBonus : 0);
+    }
+    if (reached == 0) return std::nullopt;
+    for (size_t k = 1; k < m; ++k) {
+        uint64_t now = 0;
+        auto offer = [&](size_t i, int s) {
+            const uint64_t bit = uint64_t{1} << i;
+            if (!(now & bit)) {
+                now |= bit;
+                next[i] = s;
+            } else {
+                next[i] = std::max(next[i], s);
+            }
+        };
+        for (uint64_t b = reached; b != 0; b &= b - 1) {
+            const auto p = static_cast<size_t>(__builtin_ctzll(b));
+            if (p == 63) continue;  // nothing follows the last position
+            // Within kMaxGap positions after p.
+            constexpr uint64_t kWindow = (uint64_t{1} << kMaxGap) - 1;
+            for (uint64_t w = (at[k] >> (p + 1)) & kWindow; w != 0; w &= w - 1) {
+                const auto d = static_cast<size_t>(__builtin_ctzll(w)) + 1;
+                const size_t i = p + d;
+                offer(i, best[p] + (d == 1 ? kAdjacentScore : 1 - static_cast<int>(d)) +
+                             (on_head(i) ? kHeadScore : kInnerScore));
+            }
+            // On one of the next kHeadJumps heads after p.
+            uint64_t ahead = heads & (~uint64_t{0} << (p + 1));
+            for (int h = 0; h < kHeadJumps && ahead != 0; ++h, ahead &= ahead - 1) {
+                const auto i = static_cast<size_t>(__builtin_ctzll(ahead));
+                if ((at[k] >> i) & 1) offer(i, best[p] + kJumpScore + kHeadScore);
+            }
+        }
+        if (now == 0) return std::nullopt;
+        reached = now;
+        for (uint64_t b = reached; b != 0; b &= b - 1) {
+            const auto i = static_cast<size_t>(__builtin_ctzll(b));
+            best[i] = next[i];
+        }
+    }
+    // The first position of the best score, as fuzzy_score() picks it.
+    size_t end = 64;
+    for (uint64_t b = reached; b != 0; b &= b - 1) {
+        const auto i = static_cast<size_t>(__builtin_ctzll(b));
+        if (end == 64 || best[i] > best[end]) end = i;
+    }
+    const int missed = end == 63 ? 0 : __builtin_popcountll(heads >> (end + 1));
+    int score = best[end] - static_cast<int>(len - m) - 6 * missed - 4 * (segments - 1);
+    if (starts && len == m) score += 200;
+    else if (starts) score += 100;
+    if (name == q_) score += 50;
+    return score;
+}
+
+void append_marked_fold(std::string_view name, std::string& out) {
+    char chars[kMaxMatchedName];
+    uint8_t heads[kMaxMatchedName];
+    const size_t len = fold_into(name, chars, heads);
+    for (size_t i = 0; i < len; ++i) out.push_back(static_cast<char>(chars[i] | (heads[i] ? 0x80 : 0)));
 }
 
 void name_pairs(const FoldedName& f, std::vector<uint16_t>& out) {

@@ -3,6 +3,7 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <limits>
 #include <random>
 #include <string>
 
@@ -138,6 +139,49 @@ TEST_CASE("a score floor skips only names that cannot reach it and never changes
     }
     CHECK(kept_at_floor > 1000);
     CHECK(skipped > 1000);  // the bound prunes, so the first checks were exercised on skipped names too
+}
+
+TEST_CASE("the prepared matcher scores every name exactly as fuzzy_score does, under any floor") {
+    std::mt19937 rng(20261128);
+    const std::string alphabet = "abcdelmnostkrx_.ABKRX0Z9";
+    int matched = 0, long_names = 0, pruned = 0;
+    for (int i = 0; i < 40000; ++i) {
+        // Every 50th name runs past the matcher's 64 positions.
+        const std::string name = random_name(rng, alphabet, i % 50 == 0 ? 160 : 40);
+        const std::string q = fold_query(random_name(rng, i % 3 == 0 ? "abcdekr0" : "abcdelmnostkrx0", 7));
+        if (q.empty()) continue;
+        const FuzzyMatcher matcher(q);
+        const auto want = fuzzy_score(q, name);
+        bool begins = !(compare_folded_prefix(name, q) == 0);
+        const auto got = matcher.score(name, std::numeric_limits<int>::min(), &begins);
+        INFO("name " << name << " query " << q);
+        CHECK(got == want);
+        CHECK(begins == (compare_folded_prefix(name, q) == 0));
+        // Folded ahead of time, as the decoded dictionary holds names; the
+        // padding is not zeros, so that a read past the name would show.
+        std::string marked;
+        append_marked_fold(name, marked);
+        const size_t folded = marked.size();
+        marked.append(kMarkedPadding, static_cast<char>(q[0] | 0x80));
+        bool marked_begins = !begins;
+        CHECK(matcher.score_marked(std::string_view(marked).substr(0, folded), name, std::numeric_limits<int>::min(),
+                                   &marked_begins) == want);
+        CHECK(marked_begins == begins);
+        if (!want) continue;
+        ++matched;
+        long_names += fold_name(name).chars.size() > 64;
+        for (int floor : {*want - 5, *want, *want + 1, *want + 30}) {
+            const auto bounded = matcher.score(name, floor);
+            INFO("floor " << floor);
+            if (bounded) CHECK(*bounded == *want);
+            CHECK(bounded.has_value() == fuzzy_score(q, name, floor).has_value());
+            CHECK(matcher.score_marked(std::string_view(marked).substr(0, folded), name, floor, nullptr) == bounded);
+            pruned += !bounded;
+        }
+    }
+    CHECK(matched > 2000);  // the property was exercised on matches, long names, and pruned ones
+    CHECK(long_names > 20);
+    CHECK(pruned > 1000);
 }
 
 namespace {

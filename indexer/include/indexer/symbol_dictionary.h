@@ -22,6 +22,7 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -56,8 +57,9 @@ struct SymbolMatchStats {
 // random meta dictionary_generation (a counter would start over after
 // `--rebuild` drops the meta table), and an index without one (0: written
 // by an older idx, which may rebuild the dictionary without changing it)
-// is always read from SQLite. Costs ~40 bytes a name (~85 MB for the
-// kernel's 2.2 million).
+// is always read from SQLite. Each name is held twice, as it is and folded
+// (see marked()), so that the scan finds a query's characters in it 16
+// bytes at a time.
 class DecodedDictionary {
 public:
     // Every block, with the generation, in one read transaction.
@@ -73,15 +75,46 @@ public:
         const uint32_t begin = i == 0 ? 0 : ends_[i - 1];
         return std::string_view(text_).substr(begin, ends_[i] - begin);
     }
-    // Which of [a-z0-9] the name holds, compared as SubsequenceScan does
-    // (byte | 0x20): bit c - 'a' for letters, 26 + c - '0' for digits.
+    // Which of [a-z0-9] the name may hold, read as `byte | 0x20`: bit
+    // c - 'a' for letters, 26 + c - '0' for digits. That maps every letter
+    // to its lowercase and keeps digits, and sets a bit for a few other
+    // bytes too (0x10-0x19 read as digits), which only lets a name through.
     uint64_t chars(uint32_t i) const { return chars_[i]; }
+    // Name i folded, segment heads marked (append_marked_fold()), followed
+    // by kMarkedPadding readable bytes.
+    std::string_view marked(uint32_t i) const {
+        const uint32_t begin = i == 0 ? 0 : marked_ends_[i - 1];
+        return std::string_view(marked_).substr(begin, marked_ends_[i] - begin);
+    }
+    // Before reading group groups[j]: asks the memory for what the groups
+    // a few places on will read, in three stages, each stage's address read
+    // from what the one before fetched. A scan of scattered groups
+    // otherwise waits on a cache miss at each of them.
+    void prefetch(std::span<const uint32_t> groups, size_t j) const {
+        constexpr size_t kAhead = 4;
+        if (j + 3 * kAhead < groups.size() && groups[j + 3 * kAhead] < this->groups()) {
+            __builtin_prefetch(&group_first_[groups[j + 3 * kAhead]]);
+        }
+        if (j + 2 * kAhead < groups.size() && groups[j + 2 * kAhead] < this->groups()) {
+            const uint32_t first = group_first_[groups[j + 2 * kAhead]];
+            __builtin_prefetch(&chars_[first]);
+            __builtin_prefetch(&marked_ends_[first == 0 ? 0 : first - 1]);
+        }
+        if (j + kAhead < groups.size() && groups[j + kAhead] < this->groups()) {
+            const uint32_t first = group_first_[groups[j + kAhead]];
+            const uint32_t begin = first == 0 ? 0 : marked_ends_[first - 1];
+            __builtin_prefetch(marked_.data() + begin);
+            __builtin_prefetch(marked_.data() + begin + 64);
+        }
+    }
 
 private:
     int64_t generation_ = 0;
     std::string text_;                    // the names, back to back
     std::vector<uint32_t> ends_;          // where name i ends in text_
     std::vector<uint64_t> chars_;         // per name, see chars()
+    std::string marked_;                  // see marked(), then the padding
+    std::vector<uint32_t> marked_ends_;   // where name i's ends in marked_
     std::vector<uint32_t> group_first_{0};
 };
 

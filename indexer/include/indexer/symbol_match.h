@@ -16,6 +16,7 @@
 // filter; tested as a property).
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <limits>
 #include <optional>
@@ -46,13 +47,13 @@ int compare_folded_prefix(std::string_view name, std::string_view q);
 // With `at_least`, a name whose score cannot reach it (an upper bound from
 // its folded length and segments, taken before the match itself is
 // scored) may also give nothing: a returned score is always the exact one,
-// and a name scoring `at_least` or more is always returned. It folds the
-// name (up to kMaxMatchedName kept bytes) before any test, so a caller
-// expecting few matches filters with SubsequenceScan first.
+// and a name scoring `at_least` or more is always returned. The plain
+// statement of the rule; SubsequenceScan and FuzzyMatcher below are the
+// fast one.
 std::optional<int> fuzzy_score(std::string_view folded_query, std::string_view name,
                                int at_least = std::numeric_limits<int>::min());
 
-// The dictionary scan's first test, before fuzzy_score(): whether the
+// The dictionary scan's first test, before FuzzyMatcher: whether the
 // folded query may be a subsequence of a name, for names fed in the order a
 // group front codes them. The greedy state over the bytes a name shares with
 // the previous one is kept, so only its new suffix is read. Bytes are
@@ -79,6 +80,44 @@ private:
     std::vector<size_t> end_;
     size_t matched_ = 0;
 };
+
+// fuzzy_score() prepared once for a query and run on many names, as the
+// dictionary's fuzzy tier does: score() returns exactly what fuzzy_score()
+// returns (tested as a property). It reads a name's bytes once, noting for
+// each query character the set of name positions (64 to a word) holding
+// it, and the DP then visits only the positions reachable so far, where
+// fuzzy_score() fills every position for every query character. Names of
+// more than 64 folded bytes, and queries of more than 64, go to
+// fuzzy_score() itself.
+class FuzzyMatcher {
+public:
+    explicit FuzzyMatcher(std::string_view folded_query);
+    // As fuzzy_score(query, name, at_least); `begins`, when given, is set
+    // to whether the query begins the name's folded form
+    // (compare_folded_prefix() == 0).
+    std::optional<int> score(std::string_view name, int at_least = std::numeric_limits<int>::min(),
+                             bool* begins = nullptr) const;
+    // The same for a name already folded by append_marked_fold() into
+    // `marked`, which must be followed by at least kMarkedPadding readable
+    // bytes: its positions are then found 16 at a time.
+    std::optional<int> score_marked(std::string_view marked, std::string_view name, int at_least,
+                                    bool* begins) const;
+
+private:
+    std::optional<int> score_long(std::string_view name, int at_least, bool* begins) const;
+    // The DP on a name's positions: at[k], where q_[k] stands; `heads`.
+    std::optional<int> score_positions(const uint64_t* at, uint64_t heads, size_t len, std::string_view name,
+                                       int at_least, bool* begins) const;
+
+    std::string q_;
+    // at_[b]: the query positions (bit k for q_[k]) that byte b stands for once folded.
+    std::array<uint64_t, 256> at_{};
+};
+
+// Appends fold_name(name) with each segment head's byte marked by its top
+// bit (c | 0x80): one byte a position, for FuzzyMatcher::score_marked().
+void append_marked_fold(std::string_view name, std::string& out);
+constexpr size_t kMarkedPadding = 64;
 
 // Appends the pair ids (0..kPairCount) a name holds; may repeat ids.
 void name_pairs(const FoldedName& name, std::vector<uint16_t>& out);
