@@ -29,7 +29,7 @@ fi
 
 # idx watch runs meanwhile (bench/run.sh), so `idx` hands each lookup to
 # it; idx-lookup is what `idx` becomes when no watcher answers (idx's own
-# start, ~0.4 ms, comes on top of it then).
+# start, ~0.2 ms, comes on top of it then).
 lookup=$here/build/idx-lookup
 echo "Symbol lookups (median ms of $runs runs, whole process; \`idx\` with \`idx watch\` running, which answers it;"
 echo "\`idx-lookup\` is the same lookup without a watcher; readtags on a \`ctags -R\` tags file of the C and C++ files):"

@@ -1,4 +1,4 @@
-// idx-cli: the command-line front end, which `idx` executes (cli/idx_main.cpp)
+// idx-cli: the command-line front end, which `idx` executes (cli/idx_client.c)
 // for every command it does not run itself. Parses arguments, runs one
 // command, and maps its result to ripgrep's exit codes: 0 found, 1 nothing,
 // 2 error.

@@ -4,13 +4,10 @@
 #include <sys/socket.h>
 
 #include <cerrno>
-#include <charconv>
 #include <chrono>
 #include <cstring>
 #include <memory>
 
-#include "common/unix_socket.h"
-#include "indexer/watch_channel.h"
 
 #ifndef IDX_VERSION
 #define IDX_VERSION "0.0.0"
@@ -20,31 +17,9 @@ namespace idx::cli {
 namespace {
 
 // The protocol and the release the two ends must share: an `idx` upgraded
-// while an older watcher runs may parse its arguments differently.
+// while an older watcher runs may parse its arguments differently
+// (idx_client.c's MAGIC).
 constexpr std::string_view kMagic = "idx-lookup/1 " IDX_VERSION;
-
-bool send_message(int fd, std::string_view m) {
-    return ::send(fd, m.data(), m.size(), MSG_NOSIGNAL) == static_cast<ssize_t>(m.size());
-}
-
-// "go" with the two descriptors attached.
-bool send_descriptors(int fd, int out_fd, int err_fd) {
-    char payload[] = "go";
-    iovec iov{payload, 2};
-    alignas(cmsghdr) char control[CMSG_SPACE(2 * sizeof(int))] = {};
-    msghdr msg{};
-    msg.msg_iov = &iov;
-    msg.msg_iovlen = 1;
-    msg.msg_control = control;
-    msg.msg_controllen = sizeof control;
-    cmsghdr* c = CMSG_FIRSTHDR(&msg);
-    c->cmsg_level = SOL_SOCKET;
-    c->cmsg_type = SCM_RIGHTS;
-    c->cmsg_len = CMSG_LEN(2 * sizeof(int));
-    const int fds[2] = {out_fd, err_fd};
-    std::memcpy(CMSG_DATA(c), fds, sizeof fds);
-    return ::sendmsg(fd, &msg, MSG_NOSIGNAL) == 2;
-}
 
 }  // namespace
 
@@ -92,16 +67,6 @@ std::optional<std::string> receive_lookup_message(int fd, int timeout_ms, std::v
     }
 }
 
-std::string encode_lookup_request(const LookupRequest& r) {
-    std::string m(kMagic);
-    m += '\0';
-    for (const std::string* s : {&r.cwd, &r.where.db_path, &r.where.root}) m.append(*s).push_back('\0');
-    m += r.where.root_in_meta ? '1' : '0';
-    m += '\0';
-    for (const auto& a : r.args) m.append(a).push_back('\0');
-    return m;
-}
-
 std::optional<LookupRequest> decode_lookup_request(std::string_view m) {
     std::vector<std::string_view> parts;
     while (!m.empty()) {
@@ -122,32 +87,6 @@ std::optional<LookupRequest> decode_lookup_request(std::string_view m) {
     r.where.root_in_meta = parts[4] == "1";
     r.args.assign(parts.begin() + 5, parts.end());
     return r;
-}
-
-Expected<std::optional<int>> forward_lookup(const LookupRequest& request, int out_fd, int err_fd,
-                                            int accept_timeout_ms) {
-    const std::string message = encode_lookup_request(request);
-    if (message.size() > kMaxLookupRequest) return std::optional<int>();
-    UniqueFd sock = connect_own_socket(indexer::lookup_socket_path(request.where.db_path), SOCK_SEQPACKET);
-    if (!sock || !send_message(sock.get(), message)) return std::optional<int>();
-    if (receive_lookup_message(sock.get(), accept_timeout_ms).value_or("") != "run") return std::optional<int>();
-    if (!send_descriptors(sock.get(), out_fd, err_fd)) return std::optional<int>();
-    // Nothing is written before "started": a watcher that drops the
-    // request before it (its own limits) leaves the lookup to us.
-    if (receive_lookup_message(sock.get(), -1).value_or("") != "started") return std::optional<int>();
-    // Committed: the watcher now writes the answer, however long it takes.
-    const std::string reply = receive_lookup_message(sock.get(), -1).value_or("");
-    int code = -1;
-    if (reply.size() > 5 && reply.compare(0, 5, "exit ") == 0) {
-        const char* end = reply.data() + reply.size();
-        auto [p, ec] = std::from_chars(reply.data() + 5, end, code);
-        if (ec != std::errc() || p != end) code = -1;
-    }
-    if (code < 0 || code > 255) {
-        return Error::io("idx watch (" + indexer::lookup_socket_path(request.where.db_path) +
-                         ") stopped before finishing the lookup");
-    }
-    return std::optional<int>(code);
 }
 
 }  // namespace idx::cli

@@ -3,11 +3,12 @@
 //
 // A lookup's own work is a fraction of a millisecond; starting a process
 // that opens SQLite and faults the index in costs ~2 ms more. So the `idx`
-// executable (a small static client) hands the command line to the watcher
-// of the index, when one runs, together with its stdout and stderr, and
-// exits with the code the watcher's run of the same command returned. The
-// output is the same bytes a local run prints: the same code writes it,
-// straight to the client's descriptors.
+// executable (a small static client, cli/idx_client.c) hands the command
+// line to the watcher of the index, when one runs, together with its stdout
+// and stderr, and exits with the code the watcher's run of the same command
+// returned. The output is the same bytes a local run prints: the same code
+// writes it, straight to the client's descriptors. This header is the
+// watcher's half; idx_client.c, in C, is the client's.
 //
 // Protocol, over a SOCK_SEQPACKET socket at lookup_socket_path(db)
 // (mode 0600; each side checks that the other runs as the same user):
@@ -40,13 +41,14 @@ struct LookupRequest {
     std::vector<std::string> args;   // argv[1..]: the subcommand and its arguments
 };
 
-// Requests larger than this are run by the client itself.
+// Requests larger than this are run by the client itself (idx_client.c's
+// MAX_REQUEST).
 inline constexpr size_t kMaxLookupRequest = 64 * 1024;
 
-// The request as one message (protocol version and idx version first: a
-// watcher of another build declines).
-std::string encode_lookup_request(const LookupRequest& request);
-// nullopt for anything but a well-formed request of this very build.
+// The request as the client sends it, one message: "idx-lookup/1 <idx
+// version>", cwd, db, root, root_in_meta ("0" or "1"), then the arguments,
+// each ending in NUL (a watcher of another build declines). nullopt for
+// anything but a well-formed request of this very build.
 std::optional<LookupRequest> decode_lookup_request(std::string_view message);
 
 // One whole message from a lookup socket within `timeout_ms` (-1: no
@@ -54,13 +56,5 @@ std::optional<LookupRequest> decode_lookup_request(std::string_view message);
 // when `fds` is null). nullopt on a timeout, a closed connection, or a
 // message or control data too big to take whole.
 std::optional<std::string> receive_lookup_message(int fd, int timeout_ms, std::vector<UniqueFd>* fds = nullptr);
-
-// Runs `request` through the watcher of `request.where.db_path`, which
-// writes to `out_fd` and `err_fd`. The command's exit code; nullopt when no
-// watcher took it within `accept_timeout_ms` (none runs, another build, too
-// busy): the caller runs the command itself. An error when the watcher
-// stopped after taking it (some output may have been written).
-Expected<std::optional<int>> forward_lookup(const LookupRequest& request, int out_fd, int err_fd,
-                                            int accept_timeout_ms);
 
 }  // namespace idx::cli

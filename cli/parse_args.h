@@ -1,5 +1,5 @@
 // parse_args(): CLI11 parsing with idx's conventions, for each entry point
-// (idx_main.cpp, cli_main.cpp, ask_command.cpp).
+// (lookup_main.cpp, cli_main.cpp, ask_command.cpp).
 #pragma once
 
 #include <optional>

@@ -19,6 +19,8 @@ PACKAGES=(
     libtbb-dev libsqlite3-dev sqlite3 libcurl4-openssl-dev libsimdjson-dev doctest-dev libcli11-dev
     libfmt-dev libroaring-dev libxxhash-dev libpcre2-dev libzstd-dev
     ripgrep hyperfine universal-ctags global codesearch ugrep python3
+    # The `idx` client is C, linked statically against musl (cli/idx_client.c).
+    musl-tools
     # ./test.sh --sanitize / --tsan: clang with libFuzzer and the sanitizer
     # runtimes; llvm-symbolizer for readable reports.
     clang-14 libclang-rt-14-dev llvm-14

@@ -169,8 +169,9 @@ Expected<std::vector<SymbolMatch>> SymbolLookup::references(std::string_view nam
     }
     // Reading and scanning the files runs in parallel; the index (one
     // connection, not thread-safe) is used before and after.
-    // Plain threads, not TBB: the lookups run in idx's small static
-    // executable, where loading libtbb would cost more than a rare lookup.
+    // Plain threads, not TBB: the lookups run in idx-lookup, which links
+    // no shared C++ library, where loading libtbb would cost more than a
+    // rare lookup.
     std::vector<std::vector<SymbolMatch>> found(files.size());
     std::atomic<size_t> next{0};
     const UniqueFd root_dir = open_directory(root_);  // no root: every read fails, no uses
