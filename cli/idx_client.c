@@ -144,6 +144,23 @@ static long now_ms(void) {
     return (long)t.tv_sec * 1000 + t.tv_nsec / 1000000;
 }
 
+// Room for the control data of up to four descriptors, aligned for cmsghdr.
+union control {
+    struct cmsghdr align;
+    char bytes[CMSG_SPACE(4 * sizeof(int))];
+};
+
+// A message of the one buffer `iov` with `control_len` bytes of `control`.
+static struct msghdr one_buffer_message(struct iovec* iov, union control* control, size_t control_len) {
+    struct msghdr msg;
+    memset(&msg, 0, sizeof msg);
+    msg.msg_iov = iov;
+    msg.msg_iovlen = 1;
+    msg.msg_control = control->bytes;
+    msg.msg_controllen = control_len;
+    return msg;
+}
+
 // One whole message within `timeout_ms` (-1: no limit) into `buf`, NUL
 // terminated; its length, or -1 on a timeout, a closed connection, or a
 // message too big for `cap`. Descriptors sent along are closed.
@@ -161,16 +178,8 @@ static ssize_t receive(int fd, int timeout_ms, char* buf, size_t cap) {
         if (n < 0 && errno == EINTR) continue;
         if (n <= 0) return -1;
         struct iovec iov = {buf, cap - 1};
-        union {
-            struct cmsghdr align;
-            char bytes[CMSG_SPACE(4 * sizeof(int))];
-        } control;
-        struct msghdr msg;
-        memset(&msg, 0, sizeof msg);
-        msg.msg_iov = &iov;
-        msg.msg_iovlen = 1;
-        msg.msg_control = control.bytes;
-        msg.msg_controllen = sizeof control.bytes;
+        union control control;
+        struct msghdr msg = one_buffer_message(&iov, &control, sizeof control.bytes);
         const ssize_t got = recvmsg(fd, &msg, MSG_DONTWAIT | MSG_CMSG_CLOEXEC);
         if (got < 0 && (errno == EINTR || errno == EAGAIN)) continue;
         if (got <= 0) return -1;
@@ -193,17 +202,9 @@ static ssize_t receive(int fd, int timeout_ms, char* buf, size_t cap) {
 static int send_descriptors(int fd) {
     char payload[] = "go";
     struct iovec iov = {payload, 2};
-    union {
-        struct cmsghdr align;
-        char bytes[CMSG_SPACE(2 * sizeof(int))];
-    } control;
+    union control control;
     memset(&control, 0, sizeof control);
-    struct msghdr msg;
-    memset(&msg, 0, sizeof msg);
-    msg.msg_iov = &iov;
-    msg.msg_iovlen = 1;
-    msg.msg_control = control.bytes;
-    msg.msg_controllen = sizeof control.bytes;
+    struct msghdr msg = one_buffer_message(&iov, &control, CMSG_SPACE(2 * sizeof(int)));
     struct cmsghdr* c = CMSG_FIRSTHDR(&msg);
     c->cmsg_level = SOL_SOCKET;
     c->cmsg_type = SCM_RIGHTS;

@@ -97,7 +97,7 @@ public:
         }
         if (j + 2 * kAhead < groups.size() && groups[j + 2 * kAhead] < this->groups()) {
             const uint32_t first = group_first_[groups[j + 2 * kAhead]];
-            __builtin_prefetch(&chars_[first]);
+            __builtin_prefetch(chars_.data() + first);  // first may be chars_.size(): an empty group at the end
             __builtin_prefetch(&marked_ends_[first == 0 ? 0 : first - 1]);
         }
         if (j + kAhead < groups.size() && groups[j + kAhead] < this->groups()) {
