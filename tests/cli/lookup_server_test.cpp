@@ -214,8 +214,17 @@ TEST_CASE("with idx watch running, every lookup prints the same bytes and exit c
         CHECK(std::count_if(local.begin(), local.end(), [&](const ProcessResult& r) { return r.exit_code == code; }) > 0);
     }
 
+    // A command line too big for one request (over 64 KB): the client runs
+    // it itself, so the watcher never counts it.
+    const std::vector<std::string> big{"def", std::string(70000, 'q')};
+    const ProcessResult local_big = ls::lookup(t, big);
+
     Watcher w(t);
     REQUIRE_MESSAGE(wait_until_vouched(t), w.log());
+    const ProcessResult served_big = ls::lookup(t, big);
+    CHECK(served_big.out == local_big.out);
+    CHECK(served_big.err == local_big.err);
+    CHECK(served_big.exit_code == local_big.exit_code);
     for (size_t i = 0; i < ls::kCases.size(); ++i) {
         const ProcessResult served = ls::lookup(t, ls::kCases[i].args, ls::kCases[i].cwd_rel);
         INFO(ls::describe(ls::kCases[i]), "\nlocal:\n", local[i].out, local[i].err, "served:\n", served.out, served.err);
