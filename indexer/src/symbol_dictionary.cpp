@@ -143,10 +143,6 @@ public:
     }
 
 private:
-    // Once `limit` distinct names have scored, a name the query does not
-    // begin enters the answer only if it scores at least the limit-th of
-    // them (ties go by name), and never past `limit` names it begins: that
-    // score is `floor_`, below which the matcher may skip a name unscored.
     // Records a scored name; `s` empty when it did not match (or not enough).
     void keep(std::string_view name, std::optional<int> s, bool prefix, bool distinct) {
         if (!s) return;
@@ -154,6 +150,10 @@ private:
         if (out_.size() > 4 * limit_ + 1024) keep_best(out_, limit_);
         if (distinct) raise_floor(prefix, *s);
     }
+    // Once `limit` distinct names have scored, a name the query does not
+    // begin enters the answer only if it scores at least the limit-th of
+    // them (ties go by name), and never past `limit` names it begins: that
+    // score is `floor_`, below which the matcher may skip a name unscored.
     void raise_floor(bool prefix, int score) {
         if (limit_ == 0) return;
         best_.emplace(prefix, score);
@@ -291,10 +291,8 @@ Expected<void> score_fuzzy(Db& db, std::string_view q, NameScorer& scorer, Symbo
     // Names in memory need no SQLite, so two threads share the groups when
     // there are many (a query of common letters scores ~30,000 names).
     auto in_memory = [decoded, want = query_chars(q)](std::span<const uint32_t> share, NameScorer& sc) {
-        for (size_t j = 0; j < share.size(); ++j) {
-            const uint32_t g = share[j];
+        for (uint32_t g : share) {
             if (g >= decoded->groups()) continue;
-            decoded->prefetch(share, j);
             for (uint32_t i = decoded->first_name(g); i < decoded->first_name(g + 1); ++i) {
                 if ((decoded->chars(i) & want) != want) {
                     sc.count_rejected();
@@ -327,10 +325,10 @@ Expected<void> score_fuzzy(Db& db, std::string_view q, NameScorer& scorer, Symbo
 
 }  // namespace
 
+// The chars() bit of a folded character ([a-z0-9]; 0 for anything else).
 static uint64_t char_bit(unsigned char c) {
-    const unsigned char f = c | 0x20;
-    if (f >= 'a' && f <= 'z') return uint64_t{1} << (f - 'a');
-    if (f >= '0' && f <= '9') return uint64_t{1} << (26 + f - '0');
+    if (c >= 'a' && c <= 'z') return uint64_t{1} << (c - 'a');
+    if (c >= '0' && c <= '9') return uint64_t{1} << (26 + c - '0');
     return 0;
 }
 
@@ -367,12 +365,15 @@ Expected<std::shared_ptr<const DecodedDictionary>> DecodedDictionary::load(Db& d
         for (size_t g = 0; ok && g < kGroupsPerBlock; ++g) {
             if (g < block.groups()) {
                 ok = block.each_name(g, name, [&](std::string_view n, size_t) {
-                    uint64_t m = 0;
-                    for (char c : n) m |= char_bit(static_cast<unsigned char>(c));
                     d->text_.append(n);
                     d->ends_.push_back(static_cast<uint32_t>(d->text_.size()));
+                    const size_t folded_from = d->marked_.size();
                     append_marked_fold(n, d->marked_);
                     d->marked_ends_.push_back(static_cast<uint32_t>(d->marked_.size()));
+                    uint64_t m = 0;
+                    for (size_t k = folded_from; k < d->marked_.size(); ++k) {
+                        m |= char_bit(static_cast<unsigned char>(d->marked_[k]) & 0x7f);
+                    }
                     d->chars_.push_back(m);
                 });
                 ok = ok && d->text_.size() <= UINT32_MAX;

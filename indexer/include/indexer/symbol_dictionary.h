@@ -22,7 +22,6 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
-#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -75,37 +74,14 @@ public:
         const uint32_t begin = i == 0 ? 0 : ends_[i - 1];
         return std::string_view(text_).substr(begin, ends_[i] - begin);
     }
-    // Which of [a-z0-9] the name may hold, read as `byte | 0x20`: bit
-    // c - 'a' for letters, 26 + c - '0' for digits. That maps every letter
-    // to its lowercase and keeps digits, and sets a bit for a few other
-    // bytes too (0x10-0x19 read as digits), which only lets a name through.
+    // Which of [a-z0-9] the name holds once folded (marked()): bit c - 'a'
+    // for letters, 26 + c - '0' for digits.
     uint64_t chars(uint32_t i) const { return chars_[i]; }
     // Name i folded, segment heads marked (append_marked_fold()), followed
     // by kMarkedPadding readable bytes.
     std::string_view marked(uint32_t i) const {
         const uint32_t begin = i == 0 ? 0 : marked_ends_[i - 1];
         return std::string_view(marked_).substr(begin, marked_ends_[i] - begin);
-    }
-    // Before reading group groups[j]: asks the memory for what the groups
-    // a few places on will read, in three stages, each stage's address read
-    // from what the one before fetched. A scan of scattered groups
-    // otherwise waits on a cache miss at each of them.
-    void prefetch(std::span<const uint32_t> groups, size_t j) const {
-        constexpr size_t kAhead = 4;
-        if (j + 3 * kAhead < groups.size() && groups[j + 3 * kAhead] < this->groups()) {
-            __builtin_prefetch(&group_first_[groups[j + 3 * kAhead]]);
-        }
-        if (j + 2 * kAhead < groups.size() && groups[j + 2 * kAhead] < this->groups()) {
-            const uint32_t first = group_first_[groups[j + 2 * kAhead]];
-            __builtin_prefetch(chars_.data() + first);  // first may be chars_.size(): an empty group at the end
-            __builtin_prefetch(&marked_ends_[first == 0 ? 0 : first - 1]);
-        }
-        if (j + kAhead < groups.size() && groups[j + kAhead] < this->groups()) {
-            const uint32_t first = group_first_[groups[j + kAhead]];
-            const uint32_t begin = first == 0 ? 0 : marked_ends_[first - 1];
-            __builtin_prefetch(marked_.data() + begin);
-            __builtin_prefetch(marked_.data() + begin + 64);
-        }
     }
 
 private:
