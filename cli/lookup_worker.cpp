@@ -15,8 +15,9 @@
 namespace idx::cli {
 namespace {
 
-// The dictionary the workers share (~85-95 MB for the Linux kernel's 2.2
-// million names): read on the first `sym` (0.43 s there; a `sym` on the
+// The dictionary the workers share (the watcher's anonymous memory goes
+// from 8 to 162 MB with the Linux kernel's 2.2 million names): read on the
+// first `sym` (that `sym` takes 0.71 s there; a `sym` on the
 // other worker waits for it), and again once a rebuild has changed the
 // dictionary's generation or the index file was replaced. An index without
 // a generation (written by an older idx) is not held, and a load that
