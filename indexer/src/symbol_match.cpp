@@ -231,12 +231,7 @@ std::optional<int> FuzzyMatcher::score_long(std::string_view name, int at_least,
     // Long names are few, but fuzzy_score()'s DP on one costs a
     // thousand of the others: a name the query is no subsequence of
     // (case folded) neither matches nor begins with it.
-    size_t k = 0;
-    for (size_t i = 0; i < name.size() && k < q_.size(); ++i) {
-        const char c = name[i];
-        k += (upper(c) ? static_cast<char>(c - 'A' + 'a') : c) == q_[k];
-    }
-    if (k < q_.size()) {
+    if (!SubsequenceScan(q_).may_match(name, 0)) {
         if (begins) *begins = false;
         return std::nullopt;
     }
